@@ -1,0 +1,63 @@
+package dev.ovis.serve.common;
+
+import dev.ovis.serve.common.job.Stage;
+
+/**
+ * Every Kafka topic name of the suite, in one place. Names are versioned ({@code .v1}); evolution is
+ * additive and a breaking change gets a new version.
+ *
+ * <p>Who writes and who reads:
+ * <ul>
+ *   <li>{@code ovis.<stage>.requests.v1} — a {@link dev.ovis.serve.common.job.StageRequest} for the
+ *       stage; written by the gateway (first stage) or the previous stage; read by the stage's
+ *       consumer group.</li>
+ *   <li>{@link #JOB_EVENTS} — {@link dev.ovis.serve.common.job.JobEvent}s (started, progress,
+ *       succeeded, failed); read by the gateway's consumer group, the sole writer of job state.</li>
+ *   <li>{@link #stream(String)} — {@link dev.ovis.serve.common.chat.StreamChunk}s for one gateway
+ *       instance, the one holding the client's connection (no broadcast of tokens).</li>
+ *   <li>{@link #CONTROL} — {@link dev.ovis.serve.common.job.CancelRequest}s, read by every instance
+ *       of every stage (each instance with its own group), so a running job stops wherever it is.</li>
+ * </ul>
+ */
+public final class Topics {
+
+    /** Requests for the video stage (key-frame selection). */
+    public static final String VIDEO_REQUESTS = "ovis.video.requests.v1";
+    /** Requests for the vision stage (preprocessing and visual embeddings). */
+    public static final String VISION_REQUESTS = "ovis.vision.requests.v1";
+    /** Requests for the llm stage (prompt building and decoding). */
+    public static final String LLM_REQUESTS = "ovis.llm.requests.v1";
+    /** Requests for the OCR stage. */
+    public static final String OCR_REQUESTS = "ovis.ocr.requests.v1";
+    /** Status, progress and results of jobs, consumed by the gateway. */
+    public static final String JOB_EVENTS = "ovis.job.events.v1";
+    /** Cancellations, consumed by every stage instance. */
+    public static final String CONTROL = "ovis.control.v1";
+
+    private static final String STREAM_PREFIX = "ovis.stream.v1.";
+
+    private Topics() {
+    }
+
+    /** The request topic of a stage. */
+    public static String requests(Stage stage) {
+        return switch (stage) {
+            case VIDEO -> VIDEO_REQUESTS;
+            case VISION -> VISION_REQUESTS;
+            case LLM -> LLM_REQUESTS;
+            case OCR -> OCR_REQUESTS;
+        };
+    }
+
+    /**
+     * The stream topic of one gateway instance.
+     *
+     * @param gatewayInstance the instance id, letters, digits, '-' and '_' only
+     */
+    public static String stream(String gatewayInstance) {
+        if (gatewayInstance == null || !gatewayInstance.matches("[A-Za-z0-9_-]{1,100}")) {
+            throw new IllegalArgumentException("gateway instance id must match [A-Za-z0-9_-]{1,100}: " + gatewayInstance);
+        }
+        return STREAM_PREFIX + gatewayInstance;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.ovis.serve.common.envelope;
+
+/** The {@link Envelope#type()} values used on the suite's topics. */
+public final class EventTypes {
+
+    /** A stage is asked to work on a job ({@code StageRequest}). */
+    public static final String STAGE_REQUEST = "ovis.stage.request";
+    /** A stage started on a job. */
+    public static final String JOB_STARTED = "ovis.job.started";
+    /** A stage reports progress on a job. */
+    public static final String JOB_PROGRESS = "ovis.job.progress";
+    /** The last stage finished a job with a result. */
+    public static final String JOB_SUCCEEDED = "ovis.job.succeeded";
+    /** A stage failed a job, with a reason. */
+    public static final String JOB_FAILED = "ovis.job.failed";
+    /** A stage stopped a job because it was cancelled. */
+    public static final String JOB_CANCELLED = "ovis.job.cancelled";
+    /** A piece of streamed output for a gateway instance. */
+    public static final String STREAM_CHUNK = "ovis.stream.chunk";
+    /** Stop a job wherever it runs. */
+    public static final String CANCEL = "ovis.control.cancel";
+
+    private EventTypes() {
+    }
+}
