@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests and the exporter need (idempotent). Needs root or sudo.
+# Installs the Debian packages the tests, the exporter and the local run need (idempotent).
+# On a machine without apt (macOS, other distributions) it lists what is missing and goes on.
 set -euo pipefail
 packages=()
-need() { dpkg -s "$1" >/dev/null 2>&1 || packages+=("$1"); }
-if [ ${#packages[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
+need() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p"); done; }
+
+# --- packages (one `need` line per area; keep additive) ---
+
+if [ ${#packages[@]} -eq 0 ]; then
+  exit 0
 fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-machine: no apt-get here; install these yourself if a test needs them: ${packages[*]}" >&2
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup-machine: not root and no sudo; missing packages: ${packages[*]}" >&2; exit 0; fi
+fi
+echo "setup-machine: installing ${packages[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
