@@ -1,0 +1,145 @@
+package dev.ovis.serve.support.kafka;
+
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.chat.StreamChunk;
+import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.job.CancelRequest;
+import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.StageRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+
+/**
+ * The suite's Kafka plumbing: the envelope JSON serde, one idempotent producer shared by all
+ * publishers ({@code KafkaTemplate<String, Envelope<?>>}, key = job id, acks=all), the {@link
+ * EnvelopePublisher}, consumer factories per payload type, and the suite's topics (created at
+ * start-up by Boot's {@link KafkaAdmin}). Runs before Boot's Kafka auto-configuration so that its
+ * template and producer factory take the place of Boot's untyped ones.
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties({KafkaProperties.class, OvisKafkaProperties.class})
+public class KafkaSupportAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    EnvelopeJson envelopeJson() {
+        return new EnvelopeJson();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ProducerFactory.class)
+    DefaultKafkaProducerFactory<String, Envelope<?>> envelopeProducerFactory(
+            KafkaProperties kafka, ObjectProvider<KafkaConnectionDetails> connection, EnvelopeJson json) {
+        Map<String, Object> properties = kafka.buildProducerProperties();
+        connection.ifAvailable(details -> {
+            properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, details.getProducer().getBootstrapServers());
+            if (details.getProducer().getSecurityProtocol() != null) {
+                properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, details.getProducer().getSecurityProtocol());
+            }
+        });
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        properties.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        return new DefaultKafkaProducerFactory<>(properties, new StringSerializer(), new EnvelopeSerializer(json));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "kafkaTemplate")
+    KafkaTemplate<String, Envelope<?>> kafkaTemplate(ProducerFactory<String, Envelope<?>> producerFactory) {
+        return new KafkaTemplate<>(producerFactory);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EnvelopePublisher envelopePublisher(KafkaTemplate<String, Envelope<?>> kafkaTemplate, OvisKafkaProperties properties) {
+        return new KafkaEnvelopePublisher(kafkaTemplate, properties.publishTimeout());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    UnreadableRecordRecoverer unreadableRecordRecoverer(EnvelopePublisher publisher, EnvelopeJson json,
+                                                        @Value("${spring.application.name:ovis-serve}") String source) {
+        return new UnreadableRecordRecoverer(publisher, json, source);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EnvelopeListenerFactory envelopeListenerFactory(KafkaProperties kafka, ObjectProvider<KafkaConnectionDetails> connection,
+                                                    EnvelopeJson json, UnreadableRecordRecoverer recoverer) {
+        Map<String, Object> properties = kafka.buildConsumerProperties();
+        connection.ifAvailable(details -> {
+            properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, details.getConsumer().getBootstrapServers());
+            if (details.getConsumer().getSecurityProtocol() != null) {
+                properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, details.getConsumer().getSecurityProtocol());
+            }
+        });
+        return new EnvelopeListenerFactory(properties, json, recoverer);
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, Envelope<JobEvent>> jobEventListenerContainerFactory(
+            EnvelopeListenerFactory factory) {
+        return factory.containerFactory(JobEvent.class, Map.of());
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, Envelope<StreamChunk>> streamChunkListenerContainerFactory(
+            EnvelopeListenerFactory factory) {
+        return factory.containerFactory(StreamChunk.class, Map.of());
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, Envelope<CancelRequest>> cancelRequestListenerContainerFactory(
+            EnvelopeListenerFactory factory) {
+        return factory.containerFactory(CancelRequest.class, Map.of());
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, Envelope<StageRequest>> stageRequestListenerContainerFactory(
+            EnvelopeListenerFactory factory) {
+        return factory.containerFactory(StageRequest.class, Map.of());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "ovis.kafka.create-topics", matchIfMissing = true)
+    KafkaAdmin.NewTopics ovisTopics(OvisKafkaProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (Stage stage : Stage.values()) {
+            topics.add(topic(Topics.requests(stage), properties.requestPartitions(), properties));
+        }
+        topics.add(topic(Topics.JOB_EVENTS, properties.jobEventPartitions(), properties));
+        topics.add(topic(Topics.CONTROL, 1, properties));
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    private static NewTopic topic(String name, int partitions, OvisKafkaProperties properties) {
+        TopicBuilder builder = TopicBuilder.name(name).partitions(partitions);
+        if (properties.replicationFactor() != null) {
+            builder.replicas(properties.replicationFactor());
+        }
+        return builder.build();
+    }
+}

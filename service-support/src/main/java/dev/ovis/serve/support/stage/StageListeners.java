@@ -1,0 +1,169 @@
+package dev.ovis.serve.support.stage;
+
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.envelope.EventTypes;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.CancelRequest;
+import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
+import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.support.kafka.UnreadableRecordRecoverer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.listener.AcknowledgingMessageListener;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.serializer.DeserializationException;
+
+/**
+ * The Kafka side of the stage runtime: one request container per {@link StageProcessor} (group
+ * {@code ovis-<stage>}, one record per poll, offset committed only after the outcome is published)
+ * and one control container that records cancellations (own group per instance, newest offsets
+ * only). Started and stopped with the application context.
+ */
+public final class StageListeners implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(StageListeners.class);
+
+    private final Map<String, MessageListenerContainer> containers = new LinkedHashMap<>();
+    private volatile boolean running;
+
+    StageListeners(List<StageProcessor> processors, EnvelopeListenerFactory factory, EnvelopePublisher publisher,
+                   UnreadableRecordRecoverer unreadable, CancelledJobs cancelledJobs, StageProperties properties,
+                   String source) {
+        List<String> stageNames = new ArrayList<>();
+        for (StageProcessor processor : processors) {
+            String stage = processor.stage().name().toLowerCase(Locale.ROOT);
+            stageNames.add(stage);
+            containers.put(stage, requestContainer(processor, factory, publisher, unreadable, properties, source));
+        }
+        if (!processors.isEmpty()) {
+            containers.put("control", controlContainer(String.join("-", stageNames), factory, cancelledJobs));
+        }
+    }
+
+    private static MessageListenerContainer requestContainer(StageProcessor processor, EnvelopeListenerFactory factory,
+                                                             EnvelopePublisher publisher,
+                                                             UnreadableRecordRecoverer unreadable,
+                                                             StageProperties properties, String source) {
+        String stage = processor.stage().name().toLowerCase(Locale.ROOT);
+        Map<String, Object> overrides = Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "ovis-" + stage,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
+                        properties.maxPollInterval().toMillis()),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ContainerProperties containerProperties = new ContainerProperties(Topics.requests(processor.stage()));
+        containerProperties.setAckMode(AckMode.MANUAL_IMMEDIATE);
+        containerProperties.setMessageListener(
+                (AcknowledgingMessageListener<String, Envelope<StageRequest>>) (record, ack) -> {
+                    processor.process(record.value().data());
+                    if (ack != null) {
+                        ack.acknowledge();
+                    }
+                });
+        ConcurrentMessageListenerContainer<String, Envelope<StageRequest>> container =
+                new ConcurrentMessageListenerContainer<>(factory.consumerFactory(StageRequest.class, overrides),
+                        containerProperties);
+        container.setConcurrency(properties.concurrency());
+        container.setBeanName("ovis-" + stage + "-requests");
+        // A record whose outcome could not be published is retried with back-off; after that, say so.
+        DefaultErrorHandler errorHandler = new DefaultErrorHandler(
+                (record, error) -> giveUp(record, error, processor, publisher, unreadable, source),
+                EnvelopeListenerFactory.defaultBackOff());
+        errorHandler.setCommitRecovered(true);
+        container.setCommonErrorHandler(errorHandler);
+        return container;
+    }
+
+    private static void giveUp(ConsumerRecord<?, ?> record, Exception error, StageProcessor processor,
+                               EnvelopePublisher publisher, UnreadableRecordRecoverer unreadable, String source) {
+        if (isUnreadable(error) || !(record.key() instanceof String jobId) || jobId.isBlank()) {
+            unreadable.accept(record, error);
+            return;
+        }
+        log.error("Job {}: giving up on {}-{}@{} after retries", jobId, record.topic(), record.partition(),
+                record.offset(), error);
+        String stage = processor.stage().name().toLowerCase(Locale.ROOT);
+        Failure failure = new Failure(ErrorCode.UNAVAILABLE, "the " + stage
+                + " stage could not publish the job's outcome: " + error.getMessage());
+        try {
+            publisher.publish(Topics.JOB_EVENTS, Envelope.withId(jobId + ":" + stage + ":failed", EventTypes.JOB_FAILED,
+                    source, jobId, JobEvent.failed(jobId, processor.stage(), failure)));
+        } catch (RuntimeException e) {
+            log.error("Job {}: could not report the failure either: {}", jobId, e.toString());
+        }
+    }
+
+    private static boolean isUnreadable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DeserializationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static MessageListenerContainer controlContainer(String stages, EnvelopeListenerFactory factory,
+                                                             CancelledJobs cancelledJobs) {
+        Map<String, Object> overrides = Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "ovis-" + stages + "-control-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        ContainerProperties containerProperties = new ContainerProperties(Topics.CONTROL);
+        containerProperties.setAckMode(AckMode.BATCH);
+        containerProperties.setMessageListener((MessageListener<String, Envelope<CancelRequest>>) record -> {
+            String jobId = record.value().data().jobId();
+            log.info("Job {} cancelled: {}", jobId, record.value().data().reason());
+            cancelledJobs.add(jobId);
+        });
+        ConcurrentMessageListenerContainer<String, Envelope<CancelRequest>> container =
+                new ConcurrentMessageListenerContainer<>(factory.consumerFactory(CancelRequest.class, overrides),
+                        containerProperties);
+        container.setBeanName("ovis-" + stages + "-control");
+        container.setCommonErrorHandler(factory.errorHandler(EnvelopeListenerFactory.defaultBackOff()));
+        return container;
+    }
+
+    /** Each container by name (the stage, or "control") and whether it runs as expected. */
+    public Map<String, Boolean> state() {
+        Map<String, Boolean> state = new LinkedHashMap<>();
+        containers.forEach((name, container) -> state.put(name, container.isRunning() && container.isInExpectedState()));
+        return state;
+    }
+
+    @Override
+    public void start() {
+        containers.values().forEach(MessageListenerContainer::start);
+        running = true;
+        if (!containers.isEmpty()) {
+            log.info("Stage runtime started: {}", containers.keySet());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        containers.values().forEach(MessageListenerContainer::stop);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.ovis.serve.support.stage;
+
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.envelope.EventTypes;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.support.kafka.PublishException;
+import dev.ovis.serve.support.stage.StageMetrics.Outcome;
+import dev.ovis.serve.support.storage.ObjectStoreException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link StageRequest} through a {@link StageHandler} and publishes what follows: RUNNING
+ * first, then the forward, SUCCEEDED, FAILED or CANCELLED. Transient failures are retried with a
+ * doubling pause. Returns only once the outcome is acknowledged by the broker; a {@link
+ * PublishException} that escapes means "nothing final was published, deliver the request again".
+ */
+final class StageProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(StageProcessor.class);
+
+    /** Pauses between attempts; returns false when the pause was cut short (interrupt). */
+    @FunctionalInterface
+    interface Pause {
+        boolean sleep(Duration duration);
+    }
+
+    private final StageHandler handler;
+    private final Stage stage;
+    private final String stageName;
+    private final EnvelopePublisher publisher;
+    private final CancelledJobs cancelledJobs;
+    private final StageProperties properties;
+    private final StageMetrics metrics;
+    private final String source;
+    private final Duration sendTimeout;
+    private final LongSupplier nanoClock;
+    private final Pause pause;
+
+    StageProcessor(StageHandler handler, EnvelopePublisher publisher, CancelledJobs cancelledJobs,
+                   StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
+                   LongSupplier nanoClock, Pause pause) {
+        this.handler = handler;
+        this.stage = handler.stage();
+        this.stageName = stage.name().toLowerCase(Locale.ROOT);
+        this.publisher = publisher;
+        this.cancelledJobs = cancelledJobs;
+        this.properties = properties;
+        this.metrics = metrics;
+        this.source = source;
+        this.sendTimeout = sendTimeout;
+        this.nanoClock = nanoClock;
+        this.pause = pause;
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    /** Handles one request to the end. */
+    void process(StageRequest request) {
+        long start = nanoClock.getAsLong();
+        Outcome outcome = decide(request);
+        metrics.handled(outcome, Duration.ofNanos(nanoClock.getAsLong() - start));
+    }
+
+    private Outcome decide(StageRequest request) {
+        String jobId = request.jobId();
+        if (request.stage() != stage) {
+            return fail(request, new Failure(ErrorCode.INVALID_REQUEST, "this request is addressed to the "
+                    + request.stage().name().toLowerCase(Locale.ROOT) + " stage but arrived on "
+                    + Topics.requests(stage) + ", the " + stageName + " stage's topic"));
+        }
+        if (cancelledJobs.contains(jobId)) {
+            return cancel(request);
+        }
+        publishEvent(request, "running", EventTypes.JOB_STARTED, JobEvent.started(jobId, stage));
+        AtomicInteger progressCounter = new AtomicInteger();
+        Duration backoff = properties.retryBackoff();
+        for (int attempt = 1; ; attempt++) {
+            PublishingStageContext context = new PublishingStageContext(request, attempt, publisher, cancelledJobs,
+                    source, properties.progressInterval(), nanoClock, progressCounter);
+            StageOutcome outcome = null;
+            Failure failure;
+            try {
+                outcome = handler.handle(request, context);
+                failure = outcome == null
+                        ? new Failure(ErrorCode.INTERNAL, "the " + stageName + " handler returned no outcome") : null;
+            } catch (StageException e) {
+                failure = new Failure(e.code(), e.detail());
+                log.info("Job {}: {} stage failed with {}: {}", jobId, stageName, e.code(), e.detail());
+            } catch (ObjectStoreException e) {
+                failure = new Failure(e.code(), e.getMessage());
+                log.warn("Job {}: object store failure in the {} stage: {}", jobId, stageName, e.getMessage(), e);
+            } catch (Throwable e) { // NOSONAR: any bug in a handler must end as a FAILED job, not a lost one
+                failure = new Failure(ErrorCode.INTERNAL, "unexpected " + e.getClass().getSimpleName()
+                        + " in the " + stageName + " stage" + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+                log.error("Job {}: the {} handler threw", jobId, stageName, e);
+            }
+            context.finish(sendTimeout);
+            if (context.cancelled() || (failure != null && failure.code() == ErrorCode.CANCELLED)) {
+                return cancel(request);
+            }
+            if (failure == null) {
+                return publishOutcome(request, outcome);
+            }
+            if (!failure.code().isTransient() || attempt >= properties.maxAttempts()) {
+                return fail(request, attempt > 1 ? new Failure(failure.code(),
+                        failure.detail() + " (after " + attempt + " attempts)") : failure);
+            }
+            context.note("attempt " + attempt + " of " + properties.maxAttempts() + " failed with "
+                    + failure.code() + ": " + failure.detail() + "; retrying in " + backoff.toMillis() + " ms");
+            context.finish(sendTimeout);
+            if (!pause.sleep(backoff) || cancelledJobs.contains(jobId)) {
+                return cancel(request);
+            }
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    private Outcome publishOutcome(StageRequest request, StageOutcome outcome) {
+        try {
+            return switch (outcome) {
+                case StageOutcome.Forward forward -> forward(request, forward);
+                case StageOutcome.Complete complete -> {
+                    publishEvent(request, "succeeded", EventTypes.JOB_SUCCEEDED,
+                            JobEvent.succeeded(request.jobId(), stage, complete.result()));
+                    yield Outcome.SUCCEEDED;
+                }
+            };
+        } catch (PublishException e) {
+            if (e.retriable()) {
+                throw e;
+            }
+            log.error("Job {}: the outcome cannot be published", request.jobId(), e);
+            return fail(request, new Failure(ErrorCode.INTERNAL, "the " + stageName
+                    + " stage's outcome cannot be published: " + e.getMessage()));
+        }
+    }
+
+    private Outcome forward(StageRequest request, StageOutcome.Forward forward) {
+        Optional<Stage> next = request.route().after(stage);
+        if (next.isEmpty()) {
+            return fail(request, new Failure(ErrorCode.INTERNAL, "the " + stageName
+                    + " handler forwarded the job but " + stageName + " is the last stage of route " + request.route()));
+        }
+        StageRequest forwarded = request.forward(next.get(), forward.payload());
+        String id = request.jobId() + ":" + next.get().name().toLowerCase(Locale.ROOT);
+        publisher.publish(Topics.requests(next.get()),
+                Envelope.withId(id, EventTypes.STAGE_REQUEST, source, request.jobId(), forwarded));
+        return Outcome.FORWARDED;
+    }
+
+    private Outcome fail(StageRequest request, Failure failure) {
+        publishEvent(request, "failed", EventTypes.JOB_FAILED, JobEvent.failed(request.jobId(), stage, failure));
+        metrics.failed(failure.code());
+        return Outcome.FAILED;
+    }
+
+    private Outcome cancel(StageRequest request) {
+        publishEvent(request, "cancelled", EventTypes.JOB_CANCELLED, JobEvent.cancelled(request.jobId(), stage));
+        return Outcome.CANCELLED;
+    }
+
+    private void publishEvent(StageRequest request, String status, String type, JobEvent event) {
+        String id = request.jobId() + ":" + stageName + ":" + status;
+        publisher.publish(Topics.JOB_EVENTS, Envelope.withId(id, type, source, request.jobId(), event));
+    }
+}

@@ -1,0 +1,41 @@
+package dev.ovis.serve.support.stage;
+
+import dev.ovis.serve.common.job.Stage;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The stage runtime's settings ({@code ovis.stage.*}).
+ *
+ * @param name             the stage this service is (vision, llm, video, ocr); when set and no
+ *                         {@link StageHandler} bean exists, every job is failed with UNSUPPORTED_JOB
+ * @param concurrency      consumer threads, each handling one job at a time (partitions bound it)
+ * @param maxAttempts      attempts for a job failing with a transient code, the first included
+ * @param retryBackoff     pause before the second attempt, doubled for each further one
+ * @param maxPollInterval  the longest a handler may take before Kafka gives its partitions to another consumer
+ * @param progressInterval the shortest gap between two progress events of one job
+ * @param cancelledJobs    how many cancelled job ids an instance remembers
+ * @param cancelledTtl     how long it remembers one
+ */
+@Validated
+@ConfigurationProperties("ovis.stage")
+public record StageProperties(
+        Stage name,
+        @DefaultValue("1") @Min(1) @Max(256) int concurrency,
+        @DefaultValue("3") @Min(1) int maxAttempts,
+        @DefaultValue("1s") Duration retryBackoff,
+        @DefaultValue("30m") Duration maxPollInterval,
+        @DefaultValue("250ms") Duration progressInterval,
+        @DefaultValue("10000") @Min(1) int cancelledJobs,
+        @DefaultValue("1h") Duration cancelledTtl) {
+
+    /** Every default, no stage name: for tests and code outside Spring. */
+    public static StageProperties defaults() {
+        return new StageProperties(null, 1, 3, Duration.ofSeconds(1), Duration.ofMinutes(30), Duration.ofMillis(250),
+                10_000, Duration.ofHours(1));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ovis.serve.support.stage;
+
+import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
+import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.support.kafka.KafkaSupportAutoConfiguration;
+import dev.ovis.serve.support.kafka.OvisKafkaProperties;
+import dev.ovis.serve.support.kafka.UnreadableRecordRecoverer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The stage runtime: for every {@link StageHandler} bean, a consumer of its stage's request topic
+ * running the handler (see {@link StageListeners}); with none but {@code ovis.stage.name} set, an
+ * {@link UnavailableStageHandler} so the stage still answers. A gateway (no handler, no stage
+ * name) gets nothing from here but an idle bean.
+ */
+@AutoConfiguration(after = KafkaSupportAutoConfiguration.class)
+@EnableConfigurationProperties(StageProperties.class)
+public class StageRuntimeAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StageRuntimeAutoConfiguration.class);
+
+    @Bean
+    @ConditionalOnMissingBean(StageHandler.class)
+    @ConditionalOnProperty("ovis.stage.name")
+    UnavailableStageHandler unavailableStageHandler(StageProperties properties) {
+        log.warn("No handler for the {} stage in this deployment: every {} job will fail with UNSUPPORTED_JOB",
+                properties.name(), properties.name());
+        return new UnavailableStageHandler(properties.name());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CancelledJobs cancelledJobs(StageProperties properties) {
+        return new CancelledJobs(properties.cancelledJobs(), properties.cancelledTtl());
+    }
+
+    @Bean
+    StageListeners stageListeners(ObjectProvider<StageHandler> handlers, EnvelopeListenerFactory factory,
+                                  EnvelopePublisher publisher, UnreadableRecordRecoverer unreadable,
+                                  CancelledJobs cancelledJobs, StageProperties properties,
+                                  OvisKafkaProperties kafkaProperties, ObjectProvider<MeterRegistry> meterRegistry,
+                                  @Value("${spring.application.name:ovis-serve}") String source) {
+        MeterRegistry registry = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
+        Set<Object> seen = new HashSet<>();
+        List<StageProcessor> processors = handlers.orderedStream().map(handler -> {
+            if (!seen.add(handler.stage())) {
+                throw new IllegalStateException("two StageHandler beans serve the " + handler.stage() + " stage");
+            }
+            if (properties.name() != null && properties.name() != handler.stage()) {
+                log.warn("ovis.stage.name is {} but a handler serves {}", properties.name(), handler.stage());
+            }
+            return new StageProcessor(handler, publisher, cancelledJobs, properties,
+                    new StageMetrics(registry, handler.stage()), source, sendTimeout(kafkaProperties),
+                    System::nanoTime, StageRuntimeAutoConfiguration::sleep);
+        }).toList();
+        return new StageListeners(processors, factory, publisher, unreadable, cancelledJobs, properties, source);
+    }
+
+    private static Duration sendTimeout(OvisKafkaProperties kafkaProperties) {
+        return kafkaProperties.publishTimeout();
+    }
+
+    private static boolean sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class HealthConfiguration {
+
+        @Bean
+        StageConsumersHealthIndicator stageConsumersHealthIndicator(StageListeners listeners) {
+            return new StageConsumersHealthIndicator(listeners);
+        }
+    }
+}
