@@ -1,0 +1,254 @@
+package dev.ovis.serve.llm.decode;
+
+import ai.onnxruntime.OrtException;
+import dev.ovis.serve.common.chat.FinishReason;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.llm.prompt.EmbeddingRows;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continuous batching on one engine thread: {@code plan → prefill the admitted → update the batch →
+ * one decode step → sample}. New requests are prefilled on their own and join the running batch at
+ * the next step boundary; finished and cancelled ones leave before the next step. One thread is
+ * deliberate: ORT already spreads a step over its intra-op threads, and a single owner keeps the
+ * KV bookkeeping lock-free. Callers only {@link #submit} and read their {@link Generation}.
+ */
+public final class DecodeEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DecodeEngine.class);
+
+    private final OnnxDecoder decoder;
+    private final EmbeddingRows textRows;
+    private final TokenText text;
+    private final EngineSettings settings;
+    private final DecoderSpec spec;
+    private final KvCache kv;
+    private final Scheduler scheduler;
+    private final List<Sequence> running = new ArrayList<>();
+    private final FloatBuffer embeds;
+    private final FloatBuffer logits;
+    private final LongBuffer positions;
+    private LongBuffer mask = directLongs(0);
+    private final Thread thread;
+    private volatile boolean closed;
+
+    public DecodeEngine(OnnxDecoder decoder, EmbeddingRows textRows, TokenText text, EngineSettings settings) {
+        this.decoder = decoder;
+        this.textRows = textRows;
+        this.text = text;
+        this.settings = settings;
+        this.spec = decoder.spec();
+        if (textRows.hidden() != spec.hidden()) {
+            throw new IllegalArgumentException("text table width " + textRows.hidden() + " != decoder hidden " + spec.hidden());
+        }
+        this.kv = new KvCache(spec, settings.kvMaxBytes());
+        this.scheduler = new Scheduler(kv, settings);
+        this.embeds = directFloats((long) settings.maxBatch() * spec.hidden());
+        this.logits = directFloats((long) settings.maxBatch() * spec.vocab());
+        this.positions = directLongs(settings.maxBatch());
+        this.thread = Thread.ofPlatform().name("llm-engine").daemon().unstarted(this::loop);
+        thread.start();
+    }
+
+    /** The most prompt positions a request may have: context (and KV budget) minus one for the answer. */
+    public int usablePromptPositions() {
+        return Math.min(settings.contextLength(), kv.maxPositionsPerSequence()) - 1;
+    }
+
+    /** KV bytes per token of this decoder (all layers, K and V). */
+    public long kvBytesPerToken() {
+        return spec.kvBytesPerToken();
+    }
+
+    public DecoderSpec spec() {
+        return spec;
+    }
+
+    /** Requests waiting for room. */
+    public int queued() {
+        return scheduler.queued();
+    }
+
+    /**
+     * Queues a request.
+     *
+     * @throws EngineBusyException when the wait queue is full
+     * @throws IllegalArgumentException when the prompt exceeds {@link #usablePromptPositions()}
+     */
+    public Generation submit(DecodeRequest request) throws EngineBusyException {
+        int usable = usablePromptPositions();
+        if (request.positions() > usable) {
+            throw new IllegalArgumentException("prompt of " + request.positions() + " positions exceeds " + usable);
+        }
+        if (request.embeddings().remaining() != (long) request.positions() * spec.hidden() || !request.embeddings().isDirect()) {
+            throw new IllegalArgumentException("embeddings must be a direct buffer of positions × hidden floats");
+        }
+        int maxNew = Math.min(request.sampling().maxTokens(), usable + 1 - request.positions());
+        long seed = request.sampling().seed() != null ? request.sampling().seed() : ThreadLocalRandom.current().nextLong();
+        Sequence sequence = new Sequence(request, maxNew, seed, text, settings.stopIds());
+        scheduler.submit(sequence);
+        return sequence.generation;
+    }
+
+    private void loop() {
+        try {
+            while (!closed) {
+                Scheduler.Plan plan = scheduler.plan(running);
+                if (plan == null) {
+                    break;
+                }
+                plan.cancelled().forEach(s -> s.finish(FinishReason.CANCELLED));
+                for (Sequence s : plan.admit()) {
+                    prefill(s);
+                }
+                leave();
+                for (Sequence s : plan.admit()) {
+                    if (!s.finished()) {
+                        kv.append(s.prefillKv);
+                        running.add(s);
+                    }
+                    s.prefillKv = null;
+                }
+                if (!running.isEmpty()) {
+                    step();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("decode engine stopped", e);
+            failRunning(new Failure(ErrorCode.INTERNAL, "decode engine stopped: " + e));
+        } finally {
+            for (Sequence s : scheduler.close()) {
+                s.generation.fail(new Failure(ErrorCode.UNAVAILABLE, "the llm service is shutting down"));
+            }
+            failRunning(new Failure(ErrorCode.UNAVAILABLE, "the llm service is shutting down"));
+        }
+    }
+
+    /** Removes finished and cancelled rows from the batch. */
+    private void leave() {
+        boolean removed = false;
+        for (int row = running.size() - 1; row >= 0; row--) {
+            Sequence s = running.get(row);
+            if (s.generation.cancelRequested()) {
+                s.finish(FinishReason.CANCELLED);
+            }
+            if (s.finished()) {
+                int moved = kv.remove(row);
+                Sequence last = running.removeLast();
+                if (moved >= 0) {
+                    running.set(row, last);
+                }
+                removed = true;
+            }
+        }
+        if (removed && !running.isEmpty()) {
+            int longest = 0;
+            for (Sequence s : running) {
+                longest = Math.max(longest, s.kvLength());
+            }
+            int drop = kv.length() - longest;
+            if (drop >= Math.max(16, kv.length() / 8)) {
+                kv.trim(drop);
+            }
+        }
+    }
+
+    private void prefill(Sequence s) {
+        int length = s.request.positions();
+        try {
+            LongBuffer ones = directLongs(length);
+            LongBuffer ids = directLongs(length);
+            for (int i = 0; i < length; i++) {
+                ones.put(i, 1);
+                ids.put(i, i);
+            }
+            KvBlock present = kv.sequenceBlock(length);
+            KvBlock past = new KvBlock(emptyTensors(), 1, 0);
+            FloatBuffer rowLogits = logits.slice(0, spec.vocab());
+            decoder.run(s.request.embeddings().duplicate(), 1, length, ones, ids, past, present, rowLogits);
+            s.prefillKv = present;
+            s.sample(rowLogits, spec.vocab());
+        } catch (OrtException | RuntimeException e) {
+            log.warn("prefill of {} failed", s.request.id(), e);
+            s.generation.fail(new Failure(ErrorCode.INTERNAL, "prefill failed: " + e.getMessage()));
+            s.finish(FinishReason.STOP);
+        }
+    }
+
+    private void step() {
+        int batch = running.size();
+        int past = kv.length();
+        if (mask.capacity() < batch * (past + 1)) {
+            mask = directLongs(Math.max(batch * (past + 1L), mask.capacity() * 2L));
+        }
+        LongBuffer stepMask = mask.slice(0, batch * (past + 1));
+        embeds.clear();
+        for (int row = 0; row < batch; row++) {
+            Sequence s = running.get(row);
+            textRows.copyRow(s.lastToken(), embeds);
+            positions.put(row, s.kvLength());
+            int pad = past - s.kvLength();
+            for (int j = 0; j <= past; j++) {
+                stepMask.put(row * (past + 1) + j, j < pad ? 0 : 1);
+            }
+        }
+        FloatBuffer stepLogits = logits.slice(0, batch * spec.vocab());
+        try {
+            decoder.run(embeds.flip(), batch, 1, stepMask, positions.slice(0, batch), kv.past(), kv.present(), stepLogits);
+        } catch (OrtException | RuntimeException e) {
+            log.error("decode step failed for a batch of {}", batch, e);
+            failRunning(new Failure(ErrorCode.INTERNAL, "decode step failed: " + e.getMessage()));
+            return;
+        }
+        kv.advance();
+        for (int row = 0; row < batch; row++) {
+            running.get(row).sample(stepLogits.position(row * spec.vocab()), spec.vocab());
+        }
+    }
+
+    private void failRunning(Failure failure) {
+        for (Sequence s : running) {
+            s.generation.fail(failure);
+        }
+        running.clear();
+        kv.clear();
+    }
+
+    private ByteBuffer[] emptyTensors() {
+        ByteBuffer[] tensors = new ByteBuffer[2 * spec.layers()];
+        for (int i = 0; i < tensors.length; i++) {
+            tensors[i] = ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder());
+        }
+        return tensors;
+    }
+
+    private static FloatBuffer directFloats(long n) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(n * Float.BYTES)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    private static LongBuffer directLongs(long n) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(n * Long.BYTES)).order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.close();
+        thread.join(10_000);
+        decoder.close();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.ovis.serve.llm.decode;
+
+import java.util.Set;
+
+/**
+ * How the engine runs.
+ *
+ * @param contextLength   the model's context (positions)
+ * @param stopIds         token ids that end a sequence (not part of the text)
+ * @param kvMaxBytes      KV memory budget (see {@link KvCache})
+ * @param maxBatch        most sequences decoded together
+ * @param maxQueued       most requests waiting for room; beyond it a submit is refused
+ * @param prefillTokens   prompt positions prefilled between two decode steps (at least one prompt)
+ */
+public record EngineSettings(int contextLength, Set<Integer> stopIds, long kvMaxBytes, int maxBatch, int maxQueued,
+                             int prefillTokens) {
+
+    public EngineSettings {
+        stopIds = Set.copyOf(stopIds);
+        if (contextLength < 2 || kvMaxBytes <= 0 || maxBatch < 1 || maxQueued < 0 || prefillTokens < 1) {
+            throw new IllegalArgumentException("bad engine settings");
+        }
+    }
+}

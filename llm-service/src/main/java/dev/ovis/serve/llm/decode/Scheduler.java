@@ -1,0 +1,123 @@
+package dev.ovis.serve.llm.decode;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Decides what runs at each step boundary: which waiting requests are admitted (first come,
+ * first served, while the batch has a free row, the KV budget covers the padded batch and the
+ * step's prefill allowance is not used up) and which waiting ones were cancelled. Requests that do
+ * not fit wait in a bounded queue; beyond its bound {@link #submit} refuses. Thread-safe: callers
+ * submit, the engine thread plans.
+ */
+final class Scheduler {
+
+    /** What the engine does before its next decode step. */
+    record Plan(List<Sequence> admit, List<Sequence> cancelled) {
+    }
+
+    private final KvCache kv;
+    private final EngineSettings settings;
+    private final Deque<Sequence> waiting = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private boolean closed;
+
+    Scheduler(KvCache kv, EngineSettings settings) {
+        this.kv = kv;
+        this.settings = settings;
+    }
+
+    void submit(Sequence sequence) throws EngineBusyException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("engine is closed");
+            }
+            if (waiting.size() >= settings.maxQueued()) {
+                throw new EngineBusyException("the decode queue is full (" + waiting.size() + " requests waiting for KV memory)");
+            }
+            waiting.addLast(sequence);
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int queued() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the engine (a running sequence was cancelled, or the engine closes). */
+    void wake() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Everything still waiting, removed (the engine fails them on close). */
+    List<Sequence> close() {
+        lock.lock();
+        try {
+            closed = true;
+            List<Sequence> left = new ArrayList<>(waiting);
+            waiting.clear();
+            work.signalAll();
+            return left;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Plans the next step for the given running batch; blocks while there is nothing to do.
+     *
+     * @return the plan, or {@code null} once closed
+     */
+    Plan plan(List<Sequence> running) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && running.isEmpty() && waiting.isEmpty()) {
+                work.await();
+            }
+            if (closed) {
+                return null;
+            }
+            List<Sequence> cancelled = new ArrayList<>();
+            waiting.removeIf(s -> s.generation.cancelRequested() && cancelled.add(s));
+            List<Sequence> admit = new ArrayList<>();
+            int longest = 0;
+            for (Sequence s : running) {
+                longest = Math.max(longest, s.reserved);
+            }
+            int prefill = 0;
+            while (!waiting.isEmpty()) {
+                Sequence next = waiting.peekFirst();
+                int rows = running.size() + admit.size() + 1;
+                int newLongest = Math.max(longest, next.reserved);
+                boolean allowance = admit.isEmpty() || prefill + next.request.positions() <= settings.prefillTokens();
+                if (rows > settings.maxBatch() || !allowance || !kv.fits(rows, newLongest)) {
+                    break;
+                }
+                admit.add(waiting.pollFirst());
+                longest = newLongest;
+                prefill += next.request.positions();
+            }
+            return new Plan(admit, cancelled);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

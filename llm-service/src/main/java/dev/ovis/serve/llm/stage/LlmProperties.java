@@ -1,0 +1,59 @@
+package dev.ovis.serve.llm.stage;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The llm-service's settings ({@code ovis.llm.*}).
+ *
+ * @param modelDir       the exported model directory; unset = {@code ovis.model.dir} (shared with
+ *                       vision), else {@code fixtures/tiny-ovis2}. A relative path is tried from the
+ *                       working directory, then from its parent (tests run in the module directory)
+ * @param kvCache        KV memory
+ * @param maxBatch       most sequences decoded together in one step
+ * @param maxQueued      most requests waiting for KV room; beyond it a request fails as UNAVAILABLE (retried)
+ * @param prefillTokens  prompt positions prefilled between two decode steps (one prompt at least)
+ * @param streamInterval how long tokens are gathered into one stream chunk
+ * @param threads        ORT intra-op threads for the decoder, 0 = ORT's default (one per core)
+ */
+@Validated
+@ConfigurationProperties("ovis.llm")
+public record LlmProperties(
+        String modelDir,
+        @DefaultValue KvCache kvCache,
+        @DefaultValue("16") @Min(1) @Max(256) int maxBatch,
+        @DefaultValue("256") @Min(0) int maxQueued,
+        @DefaultValue("4096") @Min(1) int prefillTokens,
+        @DefaultValue("50ms") Duration streamInterval,
+        @DefaultValue("0") @Min(0) int threads) {
+
+    /**
+     * @param maxBytes KV budget over the running batch (padded footprint, both step buffers), see docs/llm.md
+     */
+    public record KvCache(@DefaultValue("2GB") DataSize maxBytes) {
+    }
+
+    /** The default model directory, relative to the repository root. */
+    public static final String DEFAULT_MODEL_DIR = "fixtures/tiny-ovis2";
+
+    /**
+     * The model directory, resolved against the working directory or its parent.
+     *
+     * @param shared {@code ovis.model.dir} when set, else {@code null}
+     */
+    public Path resolvedModelDir(String shared) {
+        String configured = modelDir != null ? modelDir : shared != null ? shared : DEFAULT_MODEL_DIR;
+        Path dir = Path.of(configured);
+        if (!dir.isAbsolute() && !Files.isDirectory(dir) && Files.isDirectory(Path.of("..").resolve(dir))) {
+            return Path.of("..").resolve(dir).normalize();
+        }
+        return dir;
+    }
+}

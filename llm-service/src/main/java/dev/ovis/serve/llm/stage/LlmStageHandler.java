@@ -1,0 +1,111 @@
+package dev.ovis.serve.llm.stage;
+
+import dev.ovis.serve.common.chat.ChatResult;
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.FinishReason;
+import dev.ovis.serve.common.chat.StreamChunk;
+import dev.ovis.serve.common.chat.TokenLogprob;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.JobResult;
+import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.llm.decode.DecodeEngine;
+import dev.ovis.serve.llm.decode.DecodeRequest;
+import dev.ovis.serve.llm.decode.EngineBusyException;
+import dev.ovis.serve.llm.decode.Generation;
+import dev.ovis.serve.llm.prompt.EmbeddingAssembler;
+import dev.ovis.serve.llm.prompt.Prompt;
+import dev.ovis.serve.llm.prompt.PromptBuilder;
+import dev.ovis.serve.llm.prompt.PromptException;
+import dev.ovis.serve.support.stage.StageContext;
+import dev.ovis.serve.support.stage.StageException;
+import dev.ovis.serve.support.stage.StageHandler;
+import dev.ovis.serve.support.stage.StageOutcome;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The llm stage: conversation → prompt and embeddings → the decode engine, streaming text to the
+ * caller's gateway while it is produced (grouped per {@code ovis.llm.stream-interval}) and
+ * completing the job with the {@link ChatResult}. The listener thread only waits and forwards; the
+ * decoding itself runs on the engine's thread, batched with every other request.
+ */
+final class LlmStageHandler implements StageHandler {
+
+    private final LlmModel model;
+    private final PromptBuilder prompts;
+    private final EmbeddingAssembler assembler;
+    private final DecodeEngine engine;
+    private final Duration streamInterval;
+
+    LlmStageHandler(LlmModel model, PromptBuilder prompts, EmbeddingAssembler assembler, DecodeEngine engine,
+                    Duration streamInterval) {
+        this.model = model;
+        this.prompts = prompts;
+        this.assembler = assembler;
+        this.engine = engine;
+        this.streamInterval = streamInterval;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.LLM;
+    }
+
+    @Override
+    public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
+        ChatTask task = request.payload().chat();
+        if (task == null) {
+            throw new StageException(ErrorCode.UNSUPPORTED_JOB, "the llm stage only handles chat jobs, got " + request.payload().kind());
+        }
+        if (!model.id().equals(task.model())) {
+            throw new StageException(ErrorCode.UNKNOWN_MODEL, "model '" + task.model() + "' is not loaded; this service runs '" + model.id() + "'");
+        }
+        Generation generation = submit(request.jobId(), task);
+        boolean stream = task.stream() && request.replyTo() != null;
+        long seq = 0;
+        List<TokenLogprob> logprobs = new ArrayList<>();
+        Generation.Update update;
+        try {
+            do {
+                update = generation.next(streamInterval);
+                if (context.cancelled()) {
+                    generation.cancel();
+                }
+                logprobs.addAll(update.logprobs());
+                if (stream && (!update.text().isEmpty() || !update.logprobs().isEmpty())) {
+                    context.stream(new StreamChunk(request.jobId(), seq++, update.text(), update.logprobs(), false, null, null, null));
+                }
+            } while (!update.done());
+        } catch (InterruptedException e) {
+            generation.cancel();
+            Thread.currentThread().interrupt();
+            throw new StageException(ErrorCode.UNAVAILABLE, "the llm service was interrupted while decoding");
+        }
+        if (update.failure() != null) {
+            throw new StageException(update.failure().code(), update.failure().detail());
+        }
+        if (update.finishReason() == FinishReason.CANCELLED) {
+            throw new StageException(ErrorCode.CANCELLED, "cancelled after " + update.usage().completionTokens() + " tokens");
+        }
+        if (stream) {
+            context.stream(new StreamChunk(request.jobId(), seq, "", List.of(), true, update.finishReason(), update.usage(), null));
+        }
+        return StageOutcome.complete(JobResult.of(new ChatResult(model.id(), generation.text(), update.finishReason(),
+                update.usage(), logprobs)));
+    }
+
+    private Generation submit(String jobId, ChatTask task) throws StageException {
+        try {
+            Prompt prompt = prompts.build(task.messages(), task.sampling().reasoning(), engine.usablePromptPositions());
+            FloatBuffer embeddings = assembler.assemble(prompt);
+            return engine.submit(new DecodeRequest(jobId, embeddings, prompt.positions(), task.sampling()));
+        } catch (PromptException e) {
+            throw new StageException(e.code(), e.getMessage());
+        } catch (EngineBusyException e) {
+            throw new StageException(ErrorCode.UNAVAILABLE, e.getMessage());
+        }
+    }
+}
