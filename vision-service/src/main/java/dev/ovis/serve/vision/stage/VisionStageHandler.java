@@ -1,0 +1,94 @@
+package dev.ovis.serve.vision.stage;
+
+import dev.ovis.serve.common.chat.ChatMessage;
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.ContentPart;
+import dev.ovis.serve.common.chat.PartType;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.support.stage.StageContext;
+import dev.ovis.serve.support.stage.StageException;
+import dev.ovis.serve.support.stage.StageHandler;
+import dev.ovis.serve.support.stage.StageOutcome;
+import dev.ovis.serve.support.storage.ObjectStoreException;
+import dev.ovis.serve.vision.image.InvalidImageException;
+import dev.ovis.serve.vision.tokenizer.TokenizationException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The VISION stage: for a chat job, embeds every IMAGE part in prompt order (video key frames with
+ * max_partition 1, other images with theirs or 9), attaches where the embeddings are to the part,
+ * reports progress per image and forwards the job. A bad image fails the job naming it
+ * ("image 2 of 3: …") with the decoder's code.
+ */
+public final class VisionStageHandler implements StageHandler {
+
+    /** Ovis2's default max_partition for a still image. */
+    static final int DEFAULT_MAX_PARTITION = 9;
+
+    private final ImageEmbedder embedder;
+
+    public VisionStageHandler(ImageEmbedder embedder) {
+        this.embedder = embedder;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.VISION;
+    }
+
+    @Override
+    public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
+        ChatTask chat = request.payload().chat();
+        if (chat == null) {
+            throw new StageException(ErrorCode.UNSUPPORTED_JOB,
+                    "the vision stage handles chat jobs only, not " + request.payload().kind());
+        }
+        long images = chat.messages().stream().flatMap(m -> m.parts().stream()).filter(p -> p.type() == PartType.IMAGE).count();
+        int done = 0;
+        List<ChatMessage> messages = new ArrayList<>(chat.messages().size());
+        for (ChatMessage message : chat.messages()) {
+            List<ContentPart> parts = new ArrayList<>(message.parts().size());
+            for (ContentPart part : message.parts()) {
+                if (part.type() == PartType.VIDEO) {
+                    throw new StageException(ErrorCode.INVALID_CONTENT_PART,
+                            "a VIDEO part reached the vision stage: route video jobs through the video stage first");
+                }
+                if (part.type() != PartType.IMAGE) {
+                    parts.add(part);
+                    continue;
+                }
+                if (context.cancelled()) {
+                    throw new StageException(ErrorCode.CANCELLED, "cancelled after " + done + " of " + images + " images");
+                }
+                String which = "image " + (done + 1) + " of " + images;
+                ImageEmbedder.Result result = embed(request.tenant(), part, which);
+                parts.add(part.withVisual(result.embeddings()));
+                done++;
+                context.progress((double) done / images, which + " embedded" + (result.cached() ? " (cached)" : ""));
+            }
+            messages.add(new ChatMessage(message.role(), parts));
+        }
+        return StageOutcome.forward(JobPayload.of(chat.withMessages(messages)));
+    }
+
+    private ImageEmbedder.Result embed(String tenant, ContentPart part, String which) throws StageException {
+        int maxPartition = part.maxPartition() != null ? part.maxPartition()
+                : part.frameTime() != null ? 1 : DEFAULT_MAX_PARTITION;
+        try {
+            return embedder.embed(tenant, part.media(), maxPartition);
+        } catch (InvalidImageException e) {
+            throw new StageException(e.code(), which + ": " + e.getMessage(), e);
+        } catch (ObjectStoreException e) {
+            throw new StageException(e.code(), which + ": " + e.getMessage(), e);
+        } catch (TokenizationException e) {
+            throw new StageException(ErrorCode.INTERNAL, which + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException(ErrorCode.UNAVAILABLE, which + ": interrupted (the service is shutting down)", e);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.ovis.serve.vision.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ovis.serve.common.chat.ChatMessage;
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.ContentPart;
+import dev.ovis.serve.common.chat.PartType;
+import dev.ovis.serve.common.chat.Role;
+import dev.ovis.serve.common.chat.SamplingParams;
+import dev.ovis.serve.common.chat.StreamChunk;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.common.layout.ImageLayout;
+import dev.ovis.serve.common.media.MediaRef;
+import dev.ovis.serve.support.stage.StageContext;
+import dev.ovis.serve.support.stage.StageException;
+import dev.ovis.serve.support.stage.StageOutcome;
+import dev.ovis.serve.vision.cache.CacheProperties;
+import dev.ovis.serve.vision.cache.EmbeddingCache;
+import dev.ovis.serve.vision.image.ImageDecoder;
+import dev.ovis.serve.vision.image.ImageProperties;
+import dev.ovis.serve.vision.preprocess.ImagePreprocessor;
+import dev.ovis.serve.vision.support.InMemoryObjectStore;
+import dev.ovis.serve.vision.tokenizer.OnnxVisualTokenizer;
+import dev.ovis.serve.vision.tokenizer.TinyFixture;
+import dev.ovis.serve.vision.tokenizer.VisionModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The stage's handling of chat jobs on the tiny model, with a map-backed store. */
+class VisionStageHandlerTests {
+
+    private static OnnxVisualTokenizer tokenizer;
+    private static VisionModel model;
+    private final InMemoryObjectStore store = new InMemoryObjectStore();
+    private VisionStageHandler handler;
+
+    @BeforeAll
+    static void open() throws Exception {
+        model = TinyFixture.model();
+        tokenizer = new OnnxVisualTokenizer(model, 2);
+    }
+
+    @AfterAll
+    static void close() {
+        tokenizer.close();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void handler() {
+        ImageEmbedder embedder = new ImageEmbedder(store, new ImageDecoder(ImageProperties.defaults()), new ImagePreprocessor(),
+                tokenizer, model, new EmbeddingCache(store, CacheProperties.defaults()), ImageProperties.defaults());
+        handler = new VisionStageHandler(embedder);
+    }
+
+    @Test
+    void attachesEmbeddingsToEveryImageInPromptOrder() throws Exception {
+        // given a small BMP at max_partition 4, a 1x1 PNG at the default, and a VGA video frame
+        MediaRef wide = upload("decode/rgb24.bmp");
+        MediaRef small = upload("conformance/images/pixel.png");
+        ContentPart frame = new ContentPart(PartType.IMAGE, null, upload("conformance/images/vga.png"), null, null, 1.5, null);
+        StageRequest request = request(List.of(ContentPart.text("Compare"), ContentPart.image(wide, 4), ContentPart.image(small, null), frame));
+        RecordingContext context = new RecordingContext();
+        // when
+        StageOutcome outcome = handler.handle(request, context);
+        // then
+        List<ContentPart> parts = ((StageOutcome.Forward) outcome).payload().chat().messages().get(0).parts();
+        assertThat(parts.get(0).visual()).isNull();
+        assertThat(parts.get(1).visual().layout()).isEqualTo(new ImageLayout(1, 1));
+        assertThat(parts.get(2).visual().layout()).isEqualTo(new ImageLayout(1, 1));
+        assertThat(parts.get(3).visual().layout()).as("video frames use max_partition 1").isEqualTo(new ImageLayout(1, 1));
+        assertThat(parts.get(1).visual().tensor().size()).isEqualTo(256L * model.hidden() * 4);
+        assertThat(parts.get(1).visual().modelId()).isEqualTo(model.id());
+        assertThat(context.progress).containsExactly(1.0 / 3, 2.0 / 3, 1.0);
+        assertThat(context.messages.get(0)).isEqualTo("image 1 of 3 embedded");
+    }
+
+    @Test
+    void aRepeatedImageCostsNoSecondPass() throws Exception {
+        StageRequest request = request(List.of(ContentPart.image(upload("conformance/images/vga.png"), 4)));
+        StageOutcome first = handler.handle(request, new RecordingContext());
+        int puts = store.puts();
+        RecordingContext again = new RecordingContext();
+        StageOutcome second = handler.handle(request, again);
+        assertThat(store.puts()).isEqualTo(puts);
+        assertThat(again.messages).containsExactly("image 1 of 1 embedded (cached)");
+        assertThat(((StageOutcome.Forward) second).payload()).isEqualTo(((StageOutcome.Forward) first).payload());
+    }
+
+    @Test
+    void aCorruptImageFailsTheJobNamingIt() throws Exception {
+        MediaRef good = upload("conformance/images/pixel.png");
+        MediaRef corrupt = store.putBytes("acme/media/corrupt", "\u0089PNG\r\n\u001a\nnot really".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "image/png");
+        StageRequest request = request(List.of(ContentPart.image(good, null), ContentPart.image(corrupt, null), ContentPart.image(good, null)));
+        assertThatThrownBy(() -> handler.handle(request, new RecordingContext()))
+                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT_MEDIA))
+                .hasMessageStartingWith("image 2 of 3: cannot decode PNG");
+    }
+
+    @Test
+    void aBombFailsWithImageTooLarge() {
+        MediaRef bomb = store.putBytes("acme/media/bomb", pngHeader(), "image/png");
+        assertThatThrownBy(() -> handler.handle(request(List.of(ContentPart.image(bomb, null))), new RecordingContext()))
+                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE))
+                .hasMessageStartingWith("image 1 of 1: PNG declares 40000x40000");
+    }
+
+    @Test
+    void aMissingObjectFailsWithNotFound() {
+        MediaRef missing = new MediaRef("test-bucket", "acme/media/gone", "image/png", "cd".repeat(32), 10);
+        assertThatThrownBy(() -> handler.handle(request(List.of(ContentPart.image(missing, null))), new RecordingContext()))
+                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void stopsWhenCancelled() throws Exception {
+        RecordingContext context = new RecordingContext();
+        context.cancelled = true;
+        StageRequest request = request(List.of(ContentPart.image(upload("conformance/images/pixel.png"), null)));
+        assertThatThrownBy(() -> handler.handle(request, context))
+                .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
+    }
+
+    private MediaRef upload(String resource) throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
+            byte[] bytes = in.readAllBytes();
+            return store.putBytes("acme/media/" + InMemoryObjectStore.sha256(bytes), bytes, "image/*");
+        }
+    }
+
+    private static StageRequest request(List<ContentPart> parts) {
+        ChatTask chat = new ChatTask("tiny", List.of(new ChatMessage(Role.USER, parts)), SamplingParams.REFERENCE, false);
+        return new StageRequest("job-1", "acme", new Route(List.of(Stage.VISION, Stage.LLM)), Stage.VISION, null, JobPayload.of(chat));
+    }
+
+    private static byte[] pngHeader() {
+        return dev.ovis.serve.vision.image.PngHeaders.header(40_000, 40_000);
+    }
+
+    static final class RecordingContext implements StageContext {
+        final List<Double> progress = new ArrayList<>();
+        final List<String> messages = new ArrayList<>();
+        boolean cancelled;
+
+        @Override
+        public String jobId() {
+            return "job-1";
+        }
+
+        @Override
+        public void progress(double fraction, String message) {
+            progress.add(fraction);
+            messages.add(message);
+        }
+
+        @Override
+        public void stream(StreamChunk chunk) {
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled;
+        }
+    }
+}
