@@ -17,6 +17,8 @@ import dev.ovis.serve.common.job.Stage;
  *       instance, the one holding the client's connection (no broadcast of tokens).</li>
  *   <li>{@link #CONTROL} — {@link dev.ovis.serve.common.job.CancelRequest}s, read by every instance
  *       of every stage (each instance with its own group), so a running job stops wherever it is.</li>
+ *   <li>{@link #MODELS} — {@link dev.ovis.serve.common.model.ModelInfo} announcements by llm
+ *       instances, read by every gateway instance (own group each) for {@code GET /v1/models}.</li>
  * </ul>
  */
 public final class Topics {
@@ -33,6 +35,8 @@ public final class Topics {
     public static final String JOB_EVENTS = "ovis.job.events.v1";
     /** Cancellations, consumed by every stage instance. */
     public static final String CONTROL = "ovis.control.v1";
+    /** Models served by llm instances ({@link dev.ovis.serve.common.model.ModelInfo}), compacted, keyed by model id. */
+    public static final String MODELS = "ovis.models.v1";
 
     private static final String STREAM_PREFIX = "ovis.stream.v1.";
 

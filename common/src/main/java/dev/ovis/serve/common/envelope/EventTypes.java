@@ -17,6 +17,8 @@ public final class EventTypes {
     public static final String JOB_CANCELLED = "ovis.job.cancelled";
     /** A piece of streamed output for a gateway instance. */
     public static final String STREAM_CHUNK = "ovis.stream.chunk";
+    /** An llm instance announces a model it serves. */
+    public static final String MODEL_ANNOUNCED = "ovis.model.announced";
     /** Stop a job wherever it runs. */
     public static final String CANCEL = "ovis.control.cancel";
 
