@@ -1,0 +1,93 @@
+package dev.ovis.serve.ocr.detect;
+
+import dev.ovis.serve.common.ocr.Point;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a DB probability map into text boxes: binarise at {@code threshold}, find connected
+ * regions (8-connectivity, the outer border of each region stands in for its contour), fit a
+ * minimum-area rectangle to each, drop those whose mean probability is below
+ * {@code boxThreshold}, unclip (offset outwards) and fit again.
+ *
+ * @param threshold     binarisation threshold on the probability map
+ * @param boxThreshold  minimum mean probability inside a box
+ * @param unclipRatio   how far boxes grow: {@code area * ratio / perimeter}
+ * @param minSize       boxes with a shorter side (before unclip) are noise
+ * @param maxCandidates the most regions considered (largest first)
+ */
+public record DbPostProcessor(double threshold, double boxThreshold, double unclipRatio, int minSize, int maxCandidates) {
+
+    /** A box in map pixels with its mean probability. */
+    public record ScoredBox(Quad quad, double score) {
+    }
+
+    public List<ScoredBox> boxes(float[] probability, int width, int height) {
+        boolean[] bitmap = new boolean[probability.length];
+        for (int i = 0; i < probability.length; i++) {
+            bitmap[i] = probability[i] > threshold;
+        }
+        List<List<Point>> regions = new ConnectedRegions(bitmap, width, height).borders();
+        regions.sort((a, b) -> Integer.compare(b.size(), a.size()));
+        List<ScoredBox> out = new ArrayList<>();
+        for (List<Point> border : regions.subList(0, Math.min(regions.size(), maxCandidates))) {
+            MinAreaRect rect = MinAreaRect.of(border);
+            if (rect.shortSide() < minSize) {
+                continue;
+            }
+            double score = meanInside(probability, width, height, rect.corners());
+            if (score < boxThreshold) {
+                continue;
+            }
+            List<Point> hull = ConvexHull.of(rect.corners());
+            double distance = PolygonOffset.unclipDistance(hull, unclipRatio);
+            MinAreaRect grown = MinAreaRect.of(PolygonOffset.offset(hull, distance));
+            if (grown.shortSide() < minSize + 2) {
+                continue;
+            }
+            out.add(new ScoredBox(Quad.ordered(grown.corners()), score));
+        }
+        return out;
+    }
+
+    /** Mean of the map over the pixels whose centre lies inside the convex quadrilateral. */
+    static double meanInside(float[] map, int width, int height, List<Point> corners) {
+        List<Point> hull = ConvexHull.of(corners);
+        double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
+        for (Point p : hull) {
+            minX = Math.min(minX, p.x());
+            minY = Math.min(minY, p.y());
+            maxX = Math.max(maxX, p.x());
+            maxY = Math.max(maxY, p.y());
+        }
+        int x0 = clamp((int) Math.floor(minX), width), x1 = clamp((int) Math.ceil(maxX), width);
+        int y0 = clamp((int) Math.floor(minY), height), y1 = clamp((int) Math.ceil(maxY), height);
+        double sum = 0;
+        int count = 0;
+        for (int y = y0; y <= y1; y++) {
+            for (int x = x0; x <= x1; x++) {
+                if (hull.size() < 3 || inside(hull, x, y)) {
+                    sum += map[y * width + x];
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? 0 : sum / count;
+    }
+
+    private static boolean inside(List<Point> convexCcw, double x, double y) {
+        int n = convexCcw.size();
+        for (int i = 0; i < n; i++) {
+            Point a = convexCcw.get(i);
+            Point b = convexCcw.get((i + 1) % n);
+            if ((b.x() - a.x()) * (y - a.y()) - (b.y() - a.y()) * (x - a.x()) < -1e-9) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int clamp(int v, int size) {
+        return Math.min(Math.max(v, 0), size - 1);
+    }
+}

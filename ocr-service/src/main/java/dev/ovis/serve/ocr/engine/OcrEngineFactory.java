@@ -1,0 +1,84 @@
+package dev.ovis.serve.ocr.engine;
+
+import ai.onnxruntime.OrtException;
+import dev.ovis.serve.ocr.classify.OnnxOrientationClassifier;
+import dev.ovis.serve.ocr.detect.DbPostProcessor;
+import dev.ovis.serve.ocr.detect.OnnxTextDetector;
+import dev.ovis.serve.ocr.model.ModelLoader;
+import dev.ovis.serve.ocr.model.OnnxModel;
+import dev.ovis.serve.ocr.recognize.CharDictionary;
+import dev.ovis.serve.ocr.recognize.OnnxTextRecognizer;
+import dev.ovis.serve.ocr.recognize.TextRecognizer;
+import dev.ovis.serve.ocr.tesseract.TesseractReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Builds the engines from {@link OcrProperties} and owns their ONNX sessions (closed with it).
+ * Used by the Spring configuration and directly by tests and the benchmark.
+ */
+public final class OcrEngineFactory implements AutoCloseable {
+
+    private final List<OnnxModel> models = new ArrayList<>();
+    private final OcrEngine engine;
+    private final PaddleReader paddle;
+
+    public OcrEngineFactory(OcrProperties properties, ModelLoader loader) throws IOException, OrtException {
+        try {
+            OcrProperties.Paddle p = properties.paddle();
+            paddle = p.enabled() ? paddle(p, loader) : null;
+            OcrProperties.Tesseract t = properties.tesseract();
+            TesseractReader tesseract = t.enabled() ? new TesseractReader(t.command(), t.timeout(), t.psm()) : null;
+            engine = new OcrEngine(paddle, tesseract, properties.autoMinConfidence());
+        } catch (IOException | OrtException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public OcrEngine engine() {
+        return engine;
+    }
+
+    /** The PaddleOCR reader, or {@code null} when disabled. */
+    public PaddleReader paddle() {
+        return paddle;
+    }
+
+    private PaddleReader paddle(OcrProperties.Paddle p, ModelLoader loader) throws IOException, OrtException {
+        OnnxModel det = open(loader, p.detector(), "det", p.threads());
+        var detector = new OnnxTextDetector(det, new DbPostProcessor(0.3, p.boxThreshold(), p.unclipRatio(), 3, 1000),
+                p.maxSideLength(), 16);
+        OnnxOrientationClassifier classifier = null;
+        if (p.classifier() != null) {
+            classifier = new OnnxOrientationClassifier(open(loader, p.classifier(), "cls", p.threads()), 0.9, 6);
+        }
+        List<TextRecognizer> recognizers = new ArrayList<>();
+        for (OcrProperties.Recognizer r : p.recognizers()) {
+            CharDictionary dictionary = CharDictionary.parse(loader.read(r.dictionary()));
+            recognizers.add(new OnnxTextRecognizer(r.name(), new HashSet<>(r.languages()),
+                    open(loader, r.model(), r.name(), p.threads()), dictionary, 6));
+        }
+        return new PaddleReader(detector, classifier, recognizers, p.minConfidence());
+    }
+
+    private OnnxModel open(ModelLoader loader, dev.ovis.serve.ocr.model.ModelFile file, String name, int threads)
+            throws IOException, OrtException {
+        OnnxModel model = OnnxModel.open(loader.read(file), name, threads);
+        models.add(model);
+        return model;
+    }
+
+    @Override
+    public void close() {
+        for (OnnxModel m : models) {
+            try {
+                m.close();
+            } catch (OrtException e) {
+                // closing is best effort at shutdown
+            }
+        }
+    }
+}

