@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * one decode step → sample}. New requests are prefilled on their own and join the running batch at
  * the next step boundary; finished and cancelled ones leave before the next step. One thread is
  * deliberate: ORT already spreads a step over its intra-op threads, and a single owner keeps the
- * KV bookkeeping lock-free. Callers only {@link #submit} and read their {@link Generation}.
+ * KV bookkeeping lock-free. Callers only {@link #submit} and read their {@link Generation}. The
+ * decoder is borrowed: whoever opened it closes it after the engine.
  */
 public final class DecodeEngine implements AutoCloseable {
 
@@ -40,6 +41,7 @@ public final class DecodeEngine implements AutoCloseable {
     private LongBuffer mask = directLongs(0);
     private final Thread thread;
     private volatile boolean closed;
+    private volatile int runningCount;
 
     public DecodeEngine(OnnxDecoder decoder, EmbeddingRows textRows, TokenText text, EngineSettings settings) {
         this.decoder = decoder;
@@ -76,6 +78,11 @@ public final class DecodeEngine implements AutoCloseable {
     /** Requests waiting for room. */
     public int queued() {
         return scheduler.queued();
+    }
+
+    /** Sequences in the running batch (read from another thread: a metric, not exact). */
+    public int running() {
+        return runningCount;
     }
 
     /**
@@ -118,6 +125,7 @@ public final class DecodeEngine implements AutoCloseable {
                     }
                     s.prefillKv = null;
                 }
+                runningCount = running.size();
                 if (!running.isEmpty()) {
                     step();
                 }
@@ -249,6 +257,5 @@ public final class DecodeEngine implements AutoCloseable {
         closed = true;
         scheduler.close();
         thread.join(10_000);
-        decoder.close();
     }
 }

@@ -1,20 +1,138 @@
 package dev.ovis.serve.llm.stage;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import dev.ovis.serve.llm.decode.DecoderSpec;
 import dev.ovis.serve.llm.decode.OnnxDecoder;
 import dev.ovis.serve.llm.prompt.EmbeddingRows;
 import dev.ovis.serve.llm.prompt.PromptTokenizer;
+import dev.ovis.serve.model.EmbeddingTable;
+import dev.ovis.serve.model.ModelDirectory;
+import dev.ovis.serve.model.ModelManifest;
+import dev.ovis.serve.model.OnnxRuntimeOptions;
+import dev.ovis.serve.model.OnnxSessionFactory;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The loaded model as the llm stage sees it: its id and limits from {@code model.json}, the
- * tokenizer, the text and indicator embedding rows and the decoder. Owns the native parts.
- *
- * @param id            the model id clients name
- * @param contextLength the model's context in positions
- * @param stopIds       ids that end generation
- * @param capabilities  what the model accepts (for {@code GET /internal/models})
+ * The loaded model as the llm stage sees it: id and limits from {@code model.json}, the tokenizer,
+ * the text and indicator embedding rows and the decoder (CUDA when present, else CPU). Owns all of
+ * them; {@link #close()} is idempotent.
  */
-record LlmModel(String id, int contextLength, Set<Integer> stopIds, List<String> capabilities, PromptTokenizer tokenizer,
-                EmbeddingRows textRows, EmbeddingRows indicatorRows, OnnxDecoder decoder) {
+public final class LlmModel implements AutoCloseable {
+
+    private final ModelManifest manifest;
+    private final PromptTokenizer tokenizer;
+    private final EmbeddingTable text;
+    private final EmbeddingTable indicators;
+    private final OnnxDecoder decoder;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LlmModel(ModelManifest manifest, PromptTokenizer tokenizer, EmbeddingTable text, EmbeddingTable indicators,
+                     OnnxDecoder decoder) {
+        this.manifest = manifest;
+        this.tokenizer = tokenizer;
+        this.text = text;
+        this.indicators = indicators;
+        this.decoder = decoder;
+    }
+
+    /**
+     * Opens a model directory (checksums verified by model-runtime) and checks that the decoder
+     * graph has the dims the manifest declares.
+     *
+     * @param threads ORT intra-op threads, 0 = one per core
+     */
+    public static LlmModel open(Path dir, int threads) throws IOException, OrtException {
+        ModelDirectory directory = ModelDirectory.open(dir);
+        ModelManifest manifest = directory.manifest();
+        OnnxSessionFactory sessions = new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.AUTO, 0, threads));
+        OnnxDecoder decoder = new OnnxDecoder(OrtEnvironment.getEnvironment(), sessions.open(directory.decoderGraph()));
+        DecoderSpec spec = decoder.spec();
+        ModelManifest.Llm llm = manifest.llm();
+        if (spec.hidden() != llm.hiddenSize() || spec.layers() != llm.numLayers() || spec.kvHeads() != llm.numKeyValueHeads()
+                || spec.headDim() != llm.headDim()) {
+            decoder.close();
+            throw new IOException(directory.decoderGraph() + " has dims " + spec + " but model.json declares " + llm);
+        }
+        return new LlmModel(manifest, PromptTokenizer.open(directory.tokenizerJson()), directory.openTextEmbeddings(),
+                directory.openIndicatorEmbeddings(), decoder);
+    }
+
+    /** The model id clients name ({@code model.json} name). */
+    public String id() {
+        return manifest.name();
+    }
+
+    public int contextLength() {
+        return manifest.contextLength();
+    }
+
+    public Set<Integer> stopIds() {
+        return Set.copyOf(manifest.stopIds());
+    }
+
+    public int hidden() {
+        return manifest.llm().hiddenSize();
+    }
+
+    /** What requests may contain and ask for. */
+    public List<String> capabilities() {
+        List<String> capabilities = new ArrayList<>(List.of("text", "image", "video", "stream", "logprobs", "reasoning"));
+        return List.copyOf(capabilities);
+    }
+
+    public PromptTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public OnnxDecoder decoder() {
+        return decoder;
+    }
+
+    public EmbeddingRows textRows() {
+        return rows(text);
+    }
+
+    public EmbeddingRows indicatorRows() {
+        return rows(indicators);
+    }
+
+    private static EmbeddingRows rows(EmbeddingTable table) {
+        return new EmbeddingRows() {
+            private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[table.cols()]);
+
+            @Override
+            public int hidden() {
+                return table.cols();
+            }
+
+            @Override
+            public int rows() {
+                return Math.toIntExact(table.rows());
+            }
+
+            @Override
+            public void copyRow(int row, FloatBuffer target) {
+                float[] row32 = scratch.get();
+                table.copyRow(row, row32, 0);
+                target.put(row32);
+            }
+        };
+    }
+
+    @Override
+    public void close() throws OrtException {
+        if (closed.compareAndSet(false, true)) {
+            tokenizer.close();
+            text.close();
+            indicators.close();
+            decoder.close();
+        }
+    }
 }

@@ -11,7 +11,6 @@ import dev.ovis.serve.llm.prompt.PromptBuilder;
 import dev.ovis.serve.llm.prompt.PromptTokenizer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +28,7 @@ class EngineFidelityTests {
     static PromptBuilder builder;
     static EmbeddingAssembler assembler;
     static DecodeEngine engine;
+    static OnnxDecoder decoder;
 
     @BeforeAll
     static void open() throws Exception {
@@ -36,13 +36,15 @@ class EngineFidelityTests {
         tokenizer = TinyFixture.tokenizer();
         builder = new PromptBuilder(tokenizer, TinyFixture.MODEL_ID, TinyFixture.HIDDEN);
         assembler = new EmbeddingAssembler(TinyFixture.textRows(), TinyFixture.indicatorRows(), fixture.visualRows());
-        engine = new DecodeEngine(TinyFixture.decoder(), TinyFixture.textRows(), tokenizer::decode,
+        decoder = TinyFixture.decoder();
+        engine = new DecodeEngine(decoder, TinyFixture.textRows(), tokenizer::decode,
                 new EngineSettings(32768, Set.of(452, 450), 64L << 20, 16, 64, 4096));
     }
 
     @AfterAll
     static void close() throws Exception {
         engine.close();
+        decoder.close();
         tokenizer.close();
     }
 
@@ -57,7 +59,7 @@ class EngineFidelityTests {
     }
 
     static List<Integer> referenceTokens(String name) {
-        return Arrays.stream(TinyFixture.ints(fixture.prompt(name).get("greedy").get("tokens"))).boxed().toList();
+        return fixture.referenceTokens(name);
     }
 
     @ParameterizedTest
