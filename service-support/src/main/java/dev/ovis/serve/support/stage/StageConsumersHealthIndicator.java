@@ -21,7 +21,7 @@ public final class StageConsumersHealthIndicator implements HealthIndicator {
     public Health health() {
         Map<String, Boolean> state = listeners.state();
         Health.Builder builder = state.values().stream().allMatch(Boolean::booleanValue) ? Health.up() : Health.down();
-        state.forEach((name, ok) -> builder.withDetail(name, ok ? "running" : "stopped"));
+        state.forEach((name, ok) -> builder.withDetail(name, ok ? "running" : "not running or not yet assigned"));
         return builder.build();
     }
 }

@@ -41,6 +41,8 @@ public final class StageListeners implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StageListeners.class);
 
+    private static final String CONTROL = "control";
+
     private final Map<String, MessageListenerContainer> containers = new LinkedHashMap<>();
     private volatile boolean running;
 
@@ -54,7 +56,7 @@ public final class StageListeners implements SmartLifecycle {
             containers.put(stage, requestContainer(processor, factory, publisher, unreadable, properties, source));
         }
         if (!processors.isEmpty()) {
-            containers.put("control", controlContainer(String.join("-", stageNames), factory, cancelledJobs));
+            containers.put(CONTROL, controlContainer(String.join("-", stageNames), factory, cancelledJobs));
         }
     }
 
@@ -140,10 +142,21 @@ public final class StageListeners implements SmartLifecycle {
         return container;
     }
 
-    /** Each container by name (the stage, or "control") and whether it runs as expected. */
+    /**
+     * Each container by name (the stage, or "control") and whether it works: running as expected,
+     * and for the control consumer also holding its partition (cancellations sent before that are
+     * not seen, because a new instance reads only the newest control messages).
+     */
     public Map<String, Boolean> state() {
         Map<String, Boolean> state = new LinkedHashMap<>();
-        containers.forEach((name, container) -> state.put(name, container.isRunning() && container.isInExpectedState()));
+        containers.forEach((name, container) -> {
+            boolean ok = container.isRunning() && container.isInExpectedState();
+            if (ok && name.equals(CONTROL)) {
+                var assigned = container.getAssignedPartitions();
+                ok = assigned != null && !assigned.isEmpty();
+            }
+            state.put(name, ok);
+        });
         return state;
     }
 

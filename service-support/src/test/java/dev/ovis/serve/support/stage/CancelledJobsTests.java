@@ -1,0 +1,38 @@
+package dev.ovis.serve.support.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CancelledJobsTests {
+
+    private final AtomicLong clock = new AtomicLong();
+
+    @Test
+    void remembersCancelledJobsUntilTheyExpire() {
+        CancelledJobs jobs = new CancelledJobs(10, Duration.ofMinutes(1), clock::get);
+        jobs.add("a");
+
+        assertThat(jobs.contains("a")).isTrue();
+        assertThat(jobs.contains("b")).isFalse();
+
+        clock.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertThat(jobs.contains("a")).isFalse();
+        assertThat(jobs.size()).isZero();
+    }
+
+    @Test
+    void forgetsTheOldestWhenFull() {
+        CancelledJobs jobs = new CancelledJobs(2, Duration.ofHours(1), clock::get);
+        jobs.add("a");
+        jobs.add("b");
+        jobs.add("c");
+
+        assertThat(jobs.contains("a")).isFalse();
+        assertThat(jobs.contains("b")).isTrue();
+        assertThat(jobs.contains("c")).isTrue();
+        assertThat(jobs.size()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.ovis.serve.support.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.chat.ChatResult;
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.FinishReason;
+import dev.ovis.serve.common.chat.SamplingParams;
+import dev.ovis.serve.common.chat.StreamChunk;
+import dev.ovis.serve.common.chat.Usage;
+import dev.ovis.serve.common.envelope.EventTypes;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.JobResult;
+import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.common.chat.ChatMessage;
+import dev.ovis.serve.common.chat.ContentPart;
+import dev.ovis.serve.common.chat.Role;
+import dev.ovis.serve.support.kafka.PublishException;
+import dev.ovis.serve.support.storage.ObjectStoreException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class StageProcessorTests {
+
+    static final JobPayload CHAT = JobPayload.of(new ChatTask("tiny", List.of(
+            new ChatMessage(Role.USER, List.of(ContentPart.text("hi")))), SamplingParams.REFERENCE, false));
+    static final JobResult RESULT = JobResult.of(new ChatResult("tiny", "hello", FinishReason.STOP, new Usage(1, 1), null));
+
+    private final RecordingPublisher publisher = new RecordingPublisher();
+    private final CancelledJobs cancelled = new CancelledJobs(100, Duration.ofHours(1));
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicLong clock = new AtomicLong();
+    private final List<Duration> pauses = new ArrayList<>();
+
+    private StageProcessor processor(StageHandler handler) {
+        StageProperties properties = new StageProperties(handler.stage(), 1, 3, Duration.ofMillis(100),
+                Duration.ofMinutes(30), Duration.ofMillis(250), 100, Duration.ofHours(1));
+        return new StageProcessor(handler, publisher, cancelled, properties, new StageMetrics(meters, handler.stage()),
+                "test-service", Duration.ofSeconds(1), clock::get, pause -> pauses.add(pause));
+    }
+
+    private static StageRequest request(Stage stage, String replyTo) {
+        return new StageRequest("job-1", "tenant", new Route(List.of(Stage.VISION, Stage.LLM)), stage, replyTo, CHAT);
+    }
+
+    private static StageHandler handler(Stage stage, Handling handling) {
+        return new StageHandler() {
+            @Override
+            public Stage stage() {
+                return stage;
+            }
+
+            @Override
+            public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
+                return handling.handle(request, context);
+            }
+        };
+    }
+
+    interface Handling {
+        StageOutcome handle(StageRequest request, StageContext context) throws StageException;
+    }
+
+    private JobEvent lastEvent() {
+        return (JobEvent) publisher.sent.getLast().data();
+    }
+
+    @Test
+    void forwardPublishesRunningThenTheEnrichedRequestToTheNextStage() {
+        processor(handler(Stage.VISION, (request, context) -> new StageOutcome.Forward(CHAT))).process(request(Stage.VISION, null));
+
+        assertThat(publisher.ids()).containsExactly("job-1:vision:running", "job-1:llm");
+        assertThat(publisher.sent.getFirst().topic()).isEqualTo(Topics.JOB_EVENTS);
+        assertThat(publisher.sent.getFirst().envelope().type()).isEqualTo(EventTypes.JOB_STARTED);
+        RecordingPublisher.Sent forward = publisher.sent.getLast();
+        assertThat(forward.topic()).isEqualTo(Topics.LLM_REQUESTS);
+        assertThat(forward.envelope().subject()).isEqualTo("job-1");
+        assertThat(forward.data()).isEqualTo(request(Stage.VISION, null).forward(Stage.LLM, CHAT));
+        assertThat(meters.counter("ovis.stage.jobs", "stage", "vision", "outcome", "forwarded").count()).isEqualTo(1);
+    }
+
+    @Test
+    void completeReportsSucceededWithTheResult() {
+        processor(handler(Stage.LLM, (request, context) -> new StageOutcome.Complete(RESULT))).process(request(Stage.LLM, null));
+
+        assertThat(publisher.ids()).containsExactly("job-1:llm:running", "job-1:llm:succeeded");
+        assertThat(lastEvent().status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(lastEvent().result()).isEqualTo(RESULT);
+        assertThat(meters.timer("ovis.stage.handle", "stage", "llm", "outcome", "succeeded").count()).isEqualTo(1);
+    }
+
+    @Test
+    void forwardingFromTheLastStageIsABugReportedAsInternal() {
+        processor(handler(Stage.LLM, (request, context) -> new StageOutcome.Forward(CHAT))).process(request(Stage.LLM, null));
+
+        assertThat(publisher.ids()).containsExactly("job-1:llm:running", "job-1:llm:failed");
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.INTERNAL);
+        assertThat(lastEvent().failure().detail()).contains("last stage");
+    }
+
+    @Test
+    void aVerdictOnTheInputFailsAtOnceWithItsCodeAndDetail() {
+        AtomicInteger calls = new AtomicInteger();
+        processor(handler(Stage.VISION, (request, context) -> {
+            calls.incrementAndGet();
+            throw new StageException(ErrorCode.CORRUPT_MEDIA, "image 1: truncated PNG");
+        })).process(request(Stage.VISION, null));
+
+        assertThat(calls).hasValue(1);
+        assertThat(publisher.ids()).containsExactly("job-1:vision:running", "job-1:vision:failed");
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.CORRUPT_MEDIA);
+        assertThat(lastEvent().failure().detail()).isEqualTo("image 1: truncated PNG");
+        assertThat(meters.counter("ovis.stage.jobs.failed", "stage", "vision", "code", "CORRUPT_MEDIA").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWithDoublingPausesThenReported() {
+        AtomicInteger calls = new AtomicInteger();
+        processor(handler(Stage.VISION, (request, context) -> {
+            assertThat(context.attempt()).isEqualTo(calls.incrementAndGet());
+            throw new StageException(ErrorCode.UNAVAILABLE, "model not loaded");
+        })).process(request(Stage.VISION, null));
+
+        assertThat(calls).hasValue(3);
+        assertThat(pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(publisher.ids()).containsExactly("job-1:vision:running", "job-1:vision:progress:1",
+                "job-1:vision:progress:2", "job-1:vision:failed");
+        assertThat(((JobEvent) publisher.sent.get(1).data()).message()).contains("attempt 1 of 3", "UNAVAILABLE");
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(lastEvent().failure().detail()).isEqualTo("model not loaded (after 3 attempts)");
+    }
+
+    @Test
+    void aTransientFailureThatClearsEndsInSuccess() {
+        AtomicInteger calls = new AtomicInteger();
+        processor(handler(Stage.LLM, (request, context) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new StageException(ErrorCode.TIMEOUT, "slow");
+            }
+            return new StageOutcome.Complete(RESULT);
+        })).process(request(Stage.LLM, null));
+
+        assertThat(calls).hasValue(2);
+        assertThat(publisher.ids()).last().isEqualTo("job-1:llm:succeeded");
+    }
+
+    @Test
+    void anyOtherExceptionIsReportedAsInternalWithItsMessage() {
+        processor(handler(Stage.VISION, (request, context) -> {
+            throw new IllegalStateException("tensor shape [1, 3] is not [1, 256, 64]");
+        })).process(request(Stage.VISION, null));
+
+        assertThat(lastEvent().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.INTERNAL);
+        assertThat(lastEvent().failure().detail()).contains("IllegalStateException", "tensor shape [1, 3]");
+    }
+
+    @Test
+    void anObjectStoreFailureIsReportedWithItsOwnCode() {
+        processor(handler(Stage.VISION, (request, context) -> {
+            throw new ObjectStoreException(ErrorCode.NOT_FOUND, "cannot read t/x.png: no such object");
+        })).process(request(Stage.VISION, null));
+
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void aJobCancelledBeforeItStartsIsReportedCancelledWithoutRunningTheHandler() {
+        cancelled.add("job-1");
+        AtomicInteger calls = new AtomicInteger();
+        processor(handler(Stage.VISION, (request, context) -> {
+            calls.incrementAndGet();
+            return new StageOutcome.Forward(CHAT);
+        })).process(request(Stage.VISION, null));
+
+        assertThat(calls).hasValue(0);
+        assertThat(publisher.ids()).containsExactly("job-1:vision:cancelled");
+        assertThat(lastEvent().status()).isEqualTo(JobStatus.CANCELLED);
+    }
+
+    @Test
+    void aHandlerThatReturnsAfterCancellationEndsTheJobCancelled() {
+        processor(handler(Stage.LLM, (request, context) -> {
+            cancelled.add(context.jobId());
+            assertThat(context.cancelled()).isTrue();
+            return new StageOutcome.Complete(RESULT);
+        })).process(request(Stage.LLM, null));
+
+        assertThat(publisher.ids()).containsExactly("job-1:llm:running", "job-1:llm:cancelled");
+    }
+
+    @Test
+    void aRequestForAnotherStageIsFailedNotDropped() {
+        AtomicInteger calls = new AtomicInteger();
+        processor(handler(Stage.VISION, (request, context) -> {
+            calls.incrementAndGet();
+            return new StageOutcome.Forward(CHAT);
+        })).process(request(Stage.LLM, null));
+
+        assertThat(calls).hasValue(0);
+        assertThat(publisher.ids()).containsExactly("job-1:vision:failed");
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(lastEvent().failure().detail()).contains("llm stage", Topics.VISION_REQUESTS);
+    }
+
+    @Test
+    void progressIsThrottledButTheLastOneIsAlwaysSent() {
+        processor(handler(Stage.LLM, (request, context) -> {
+            for (int step = 1; step <= 11; step++) {
+                clock.addAndGet(Duration.ofMillis(100).toNanos()); // a step every 100 ms, events at most every 250 ms
+                context.progress(step / 20.0, "step " + step);
+            }
+            return new StageOutcome.Complete(RESULT);
+        })).process(request(Stage.LLM, null));
+
+        List<JobEvent> progress = publisher.sent.stream().filter(s -> s.envelope().id().contains(":progress:"))
+                .map(s -> (JobEvent) s.data()).toList();
+        assertThat(progress).extracting(JobEvent::message).containsExactly("step 1", "step 4", "step 7", "step 10", "step 11");
+        assertThat(publisher.ids()).containsSequence("job-1:llm:progress:5", "job-1:llm:succeeded");
+    }
+
+    @Test
+    void streamedChunksGoToTheReplyToStreamTopicOrNowhere() {
+        StageHandler streaming = handler(Stage.LLM, (request, context) -> {
+            context.stream(new StreamChunk("job-1", 0, "hel", null, false, null, null, null));
+            context.stream(new StreamChunk("job-1", 1, "lo", null, true, FinishReason.STOP, new Usage(1, 2), null));
+            return new StageOutcome.Complete(RESULT);
+        });
+
+        processor(streaming).process(request(Stage.LLM, "gw-1"));
+        assertThat(publisher.sent).filteredOn(s -> s.topic().equals(Topics.stream("gw-1")))
+                .extracting(s -> s.envelope().id()).containsExactly("job-1:stream:0", "job-1:stream:1");
+
+        publisher.sent.clear();
+        processor(streaming).process(request(Stage.LLM, null));
+        assertThat(publisher.ids()).containsExactly("job-1:llm:running", "job-1:llm:succeeded");
+    }
+
+    @Test
+    void anOutcomeThatCanNeverBePublishedFailsTheJob() {
+        publisher.refuse(envelope -> envelope.id().equals("job-1:llm"), false);
+
+        processor(handler(Stage.VISION, (request, context) -> new StageOutcome.Forward(CHAT))).process(request(Stage.VISION, null));
+
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.INTERNAL);
+        assertThat(lastEvent().failure().detail()).contains("cannot be published");
+    }
+
+    @Test
+    void aBrokerHiccupLeavesTheRequestForRedelivery() {
+        publisher.refuse(envelope -> envelope.id().equals("job-1:llm:succeeded"), true);
+
+        StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> new StageOutcome.Complete(RESULT)));
+
+        assertThatThrownBy(() -> processor.process(request(Stage.LLM, null))).isInstanceOf(PublishException.class);
+    }
+
+    @Test
+    void theFallbackHandlerAnswersEveryJobWithUnsupportedJob() {
+        processor(new UnavailableStageHandler(Stage.OCR)).process(new StageRequest("job-1", "t",
+                new Route(List.of(Stage.OCR)), Stage.OCR, null, CHAT));
+
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.UNSUPPORTED_JOB);
+        assertThat(lastEvent().failure().detail()).startsWith("the ocr stage is not available in this deployment: ");
+    }
+}
