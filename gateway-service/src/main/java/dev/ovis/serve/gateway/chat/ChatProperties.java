@@ -1,0 +1,29 @@
+package dev.ovis.serve.gateway.chat;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The chat API's settings ({@code ovis.gateway.chat.*}).
+ *
+ * @param defaultMaxTokens  new tokens when a request names no limit (the reference's 1024)
+ * @param maxTokensLimit    the largest {@code max_tokens} accepted
+ * @param timeout           longest a request waits for its answer (504 beyond); the job is cancelled
+ * @param maxRequestBytes   largest request body (data URIs included); 413 beyond
+ * @param resultGrace       after the job row says SUCCEEDED, how long a stream waits for its last chunk
+ */
+@Validated
+@ConfigurationProperties("ovis.gateway.chat")
+public record ChatProperties(
+        @DefaultValue("1024") @Min(1) @Max(32768) int defaultMaxTokens,
+        @DefaultValue("8192") @Min(1) @Max(32768) int maxTokensLimit,
+        @DefaultValue("10m") @NotNull Duration timeout,
+        @DefaultValue("72MB") @NotNull DataSize maxRequestBytes,
+        @DefaultValue("2s") @NotNull Duration resultGrace) {
+}

@@ -1,0 +1,151 @@
+package dev.ovis.serve.gateway.chat;
+
+import dev.ovis.serve.common.chat.ChatMessage;
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.ContentPart;
+import dev.ovis.serve.common.chat.PartType;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.media.MediaRef;
+import dev.ovis.serve.common.model.ModelInfo;
+import dev.ovis.serve.gateway.job.Job;
+import dev.ovis.serve.gateway.job.JobService;
+import dev.ovis.serve.gateway.media.MediaSourceResolver;
+import dev.ovis.serve.gateway.model.ModelCatalog;
+import dev.ovis.serve.gateway.problem.ApiException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs chat completions on the job machinery: validates the OpenAI body, resolves its media into
+ * the object store, plans the route (text → llm; images → vision, llm; video → video, vision, llm),
+ * submits the job with this gateway as {@code replyTo}, and turns what comes back (stream chunks,
+ * and the job row for failures at any stage) into {@link ChatSignal}s. A waiting client that goes
+ * away, or a timeout, cancels the job.
+ */
+@Service
+public class ChatService {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatService.class);
+
+    /** A chat job ready to submit. */
+    public record Prepared(ChatRequest request, JobPayload payload, Route route, ModelInfo model) {
+    }
+
+    /** A submitted chat job. */
+    record Started(String jobId, Prepared prepared, long created) {
+    }
+
+    private final JobService jobs;
+    private final MediaSourceResolver sources;
+    private final ModelCatalog catalog;
+    private final ChatProperties properties;
+    private final ChatRequestReader reader;
+
+    ChatService(JobService jobs, MediaSourceResolver sources, ModelCatalog catalog, ChatProperties properties) {
+        this.jobs = jobs;
+        this.sources = sources;
+        this.catalog = catalog;
+        this.properties = properties;
+        this.reader = new ChatRequestReader(properties.defaultMaxTokens(), properties.maxTokensLimit());
+    }
+
+    /** Validates an OpenAI chat body and resolves its media: everything but submitting. */
+    public Mono<Prepared> prepare(String tenant, JsonNode body) {
+        return Mono.fromCallable(() -> reader.read(body)).flatMap(request -> {
+            ModelInfo model = catalog.require(request.model());
+            if (request.has(PartType.IMAGE) && !model.capabilities().contains("image")
+                    || request.has(PartType.VIDEO) && !model.capabilities().contains("video")) {
+                return Mono.error(new ApiException(ErrorCode.INVALID_CONTENT_PART, "model '" + model.id()
+                        + "' accepts " + model.capabilities() + " only"));
+            }
+            return Flux.fromIterable(request.messages())
+                    .concatMap(message -> Flux.fromIterable(message.parts())
+                            .concatMap(part -> resolve(tenant, part))
+                            .collectList()
+                            .map(parts -> new ChatMessage(message.role(), parts)))
+                    .collectList()
+                    .map(messages -> {
+                        ChatTask task = new ChatTask(model.id(), messages, request.sampling(), request.stream());
+                        Route route = Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO));
+                        return new Prepared(request, JobPayload.of(task), route, model);
+                    });
+        });
+    }
+
+    /** Prepares and submits a chat job that streams its output back to this gateway instance. */
+    Mono<Started> start(String tenant, JsonNode body) {
+        return prepare(tenant, body).flatMap(prepared -> jobs.submit(tenant, prepared.payload(), prepared.route(), null,
+                        jobs.instanceId())
+                .map(submission -> new Started(submission.job().id(), prepared,
+                        submission.job().createdAt().getEpochSecond())));
+    }
+
+    /**
+     * What the job tells, until a terminal signal: chunks as they stream; a failure at any stage as
+     * soon as the row shows it; the row's result if the last chunk does not follow SUCCEEDED within
+     * the grace period. Cancelling the subscription (client gone) or the timeout cancels the job.
+     */
+    Flux<ChatSignal> signals(String tenant, String jobId) {
+        Flux<ChatSignal> chunks = jobs.chunks(jobId).map(chunk -> chunk.failure() != null
+                ? new ChatSignal.Failed(chunk.failure()) : new ChatSignal.Piece(chunk));
+        Flux<ChatSignal> row = jobs.watch(tenant, jobId).filter(job -> job.status().isTerminal()).take(1)
+                .flatMap(this::fromRow);
+        return Flux.merge(chunks, row)
+                .takeUntil(ChatSignal::terminal)
+                .timeout(properties.timeout())
+                .onErrorMap(TimeoutException.class, e -> new ApiException(ErrorCode.TIMEOUT,
+                        "no answer within " + properties.timeout() + "; the job was cancelled"))
+                .doOnError(ApiException.class, e -> {
+                    if (e.code() == ErrorCode.TIMEOUT) {
+                        cancel(tenant, jobId, "timed out");
+                    }
+                })
+                .doOnCancel(() -> cancel(tenant, jobId, "the client disconnected"));
+    }
+
+    private Mono<ChatSignal> fromRow(Job job) {
+        if (job.status() == JobStatus.SUCCEEDED && job.result() != null && job.result().chat() != null) {
+            return Mono.<ChatSignal>just(new ChatSignal.Done(job.result().chat())).delayElement(properties.resultGrace());
+        }
+        Failure failure = job.failure() != null ? job.failure()
+                : new Failure(ErrorCode.INTERNAL, "job " + job.id() + " ended " + job.status() + " without a result");
+        return Mono.just(new ChatSignal.Failed(failure));
+    }
+
+    private void cancel(String tenant, String jobId, String reason) {
+        jobs.cancel(tenant, jobId, reason)
+                .doOnNext(job -> log.info("Cancelled chat job {}: {}", jobId, reason))
+                .onErrorResume(e -> Mono.empty())
+                .subscribe();
+    }
+
+    private Mono<ContentPart> resolve(String tenant, ChatRequest.Part part) {
+        return switch (part.type()) {
+            case TEXT -> Mono.just(ContentPart.text(part.text()));
+            case IMAGE -> sources.resolve(tenant, part.source(), part.path())
+                    .map(ref -> ContentPart.image(expect(ref, part, "image"), part.maxPartition()));
+            case VIDEO -> sources.resolve(tenant, part.source(), part.path())
+                    .map(ref -> ContentPart.video(expect(ref, part, "video"), part.frames()));
+        };
+    }
+
+    /** An image part must hold an image, a video part a video (an animated GIF counts as both). */
+    private static MediaRef expect(MediaRef ref, ChatRequest.Part part, String kind) {
+        String type = ref.contentType();
+        boolean ok = type.startsWith(kind + "/") || type.equals("image/gif");
+        if (!ok) {
+            throw new ApiException(ErrorCode.INVALID_CONTENT_PART, "'" + part.path() + "' is a " + kind
+                    + " part but its media is " + type);
+        }
+        return ref;
+    }
+}
