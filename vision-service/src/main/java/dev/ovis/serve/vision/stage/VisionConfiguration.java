@@ -1,6 +1,9 @@
 package dev.ovis.serve.vision.stage;
 
 import ai.onnxruntime.OrtException;
+import dev.ovis.serve.model.ModelDirectory;
+import dev.ovis.serve.model.OnnxRuntimeOptions;
+import dev.ovis.serve.model.OnnxSessionFactory;
 import dev.ovis.serve.support.storage.ObjectStore;
 import dev.ovis.serve.vision.cache.CacheProperties;
 import dev.ovis.serve.vision.cache.EmbeddingCache;
@@ -23,12 +26,13 @@ public class VisionConfiguration {
 
     @Bean
     VisionModel visionModel(@Value("${ovis.model.dir:fixtures/tiny-ovis2}") Path dir) throws IOException {
-        return VisionModel.read(dir);
+        return VisionModel.of(ModelDirectory.open(dir));
     }
 
     @Bean
     OnnxVisualTokenizer onnxVisualTokenizer(VisionModel model, BatchProperties batch) throws OrtException {
-        return new OnnxVisualTokenizer(model, batch.intraOpThreads());
+        return new OnnxVisualTokenizer(model, new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.AUTO, 0,
+                batch.intraOpThreads())));
     }
 
     @Bean

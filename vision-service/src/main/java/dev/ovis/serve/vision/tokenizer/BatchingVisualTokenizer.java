@@ -158,13 +158,13 @@ public final class BatchingVisualTokenizer implements VisualTokenizer, AutoClose
         try {
             model.run(b, crops);
             int rowFloats = OnnxVisualTokenizer.TOKENS * model.hidden();
+            stats.record(batch.size(), crops);
             at = 0;
             for (Slice s : batch) {
                 b.output.get(at * rowFloats, s.out, s.from * rowFloats, s.crops * rowFloats);
                 at += s.crops;
                 s.done.complete(null);
             }
-            stats.record(batch.size(), crops);
         } catch (TokenizationException | RuntimeException e) {
             log.warn("vision batch of {} crops failed", crops, e);
             batch.forEach(s -> s.done.completeExceptionally(e));

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.ovis.serve.common.layout.ImageLayout;
+import dev.ovis.serve.model.OnnxSessionFactory;
 import dev.ovis.serve.vision.preprocess.PreprocessedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,27 +38,12 @@ public final class OnnxVisualTokenizer implements VisualTokenizer, AutoCloseable
     private final ThreadLocal<Buffers> buffers = new ThreadLocal<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /**
-     * @param intraOpThreads ORT threads per run; 0 = ORT's default (one per core)
-     */
-    public OnnxVisualTokenizer(VisionModel model, int intraOpThreads) throws OrtException {
+    /** Opens the model's vision graph through {@code sessions} (CUDA when present, else CPU). */
+    public OnnxVisualTokenizer(VisionModel model, OnnxSessionFactory sessions) throws OrtException {
         this.model = model;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (intraOpThreads > 0) {
-                options.setIntraOpNumThreads(intraOpThreads);
-            }
-            String provider = "CPU";
-            try {
-                options.addCUDA(0);
-                provider = "CUDA";
-            } catch (OrtException | RuntimeException e) {
-                log.debug("CUDA provider not available: {}", e.getMessage());
-            }
-            this.session = env.createSession(model.graph().toString(), options);
-            log.info("vision model {} on {} (hidden {}, io {})", model.id(), provider, model.hidden(),
-                    model.ioFloat16() ? "float16" : "float32");
-        }
+        this.session = sessions.open(model.graph());
+        log.info("vision model {} on {} (hidden {}, io {})", model.id(), sessions.provider().kind(), model.hidden(),
+                model.ioFloat16() ? "float16" : "float32");
         this.inputName = session.getInputNames().contains("pixel_values") ? "pixel_values" : session.getInputNames().iterator().next();
         this.outputName = session.getOutputNames().contains("visual_embeds") ? "visual_embeds" : session.getOutputNames().iterator().next();
     }

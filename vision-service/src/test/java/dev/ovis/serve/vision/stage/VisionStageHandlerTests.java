@@ -48,7 +48,7 @@ class VisionStageHandlerTests {
     @BeforeAll
     static void open() throws Exception {
         model = TinyFixture.model();
-        tokenizer = new OnnxVisualTokenizer(model, 2);
+        tokenizer = TinyFixture.tokenizer(2);
     }
 
     @AfterAll

@@ -34,7 +34,7 @@ class OnnxVisualTokenizerTests {
 
     @BeforeAll
     static void open() throws Exception {
-        onnx = new OnnxVisualTokenizer(TinyFixture.model(), 2);
+        onnx = TinyFixture.tokenizer(2);
         batching = new BatchingVisualTokenizer(onnx, new BatchProperties(4, Duration.ofMillis(20), 1, 2, 16));
     }
 

@@ -1,5 +1,9 @@
 package dev.ovis.serve.vision.tokenizer;
 
+import ai.onnxruntime.OrtException;
+import dev.ovis.serve.model.ModelDirectory;
+import dev.ovis.serve.model.OnnxRuntimeOptions;
+import dev.ovis.serve.model.OnnxSessionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,10 +24,15 @@ public final class TinyFixture {
 
     public static VisionModel model() {
         try {
-            return VisionModel.read(DIR);
+            return VisionModel.of(ModelDirectory.open(DIR));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The vision graph on the CPU with {@code threads} ORT threads. */
+    public static OnnxVisualTokenizer tokenizer(int threads) throws OrtException {
+        return new OnnxVisualTokenizer(model(), new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.CPU, 0, threads)));
     }
 
     public static JsonNode reference() throws IOException {
