@@ -107,6 +107,44 @@ def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=
     return manifest
 
 
+def convert_dir(src, out, precision):
+    """Writes a `precision` copy of the float32 model directory `src` (no PyTorch needed)."""
+    import precision as prec
+    with open(os.path.join(src, "model.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    if manifest["precision"] != "fp32":
+        raise SystemExit(f"{src}: convert from an fp32 export (this one is {manifest['precision']})")
+    os.makedirs(out, exist_ok=True)
+    files = []
+    for key, graph in (("vision_graph", "vision"), ("decoder_graph", "decoder")):
+        name = manifest[key]["file"]
+        m = prec.convert(onnx.load(os.path.join(src, name)), graph, precision)
+        for stale in (name, name + ".data"):
+            if os.path.exists(os.path.join(out, stale)):
+                os.remove(os.path.join(out, stale))
+        files += onnx_export.save_onnx(m, os.path.join(out, name))
+        del m
+    table_dtype = "float32" if precision == "fp32" else "float16"
+    for key in ("text_embeddings", "indicator_embeddings"):
+        t = manifest[key]
+        arr = np.fromfile(os.path.join(src, t["file"]), dtype="<f4").reshape(t["rows"], t["cols"])
+        onnx_export.write_table(os.path.join(out, t["file"]), arr, table_dtype)
+        t["dtype"] = table_dtype
+        files.append(t["file"])
+    shutil.copyfile(os.path.join(src, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
+    files.append("tokenizer.json")
+    manifest["precision"] = precision
+    manifest["name"] = (manifest.get("name") or "ovis2").rsplit("-fp32", 1)[0] + "-" + precision
+    manifest["vision_graph"]["precision"] = "fp16" if precision == "fp16" else "fp32"
+    manifest["decoder_graph"]["precision"] = precision
+    manifest["files"] = [{"path": f, "size": os.path.getsize(os.path.join(out, f)),
+                          "sha256": onnx_export.sha256(os.path.join(out, f))} for f in files]
+    with open(os.path.join(out, "model.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    return manifest
+
+
 def manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name):
     v, l = cfg.vision, cfg.llm
     return {
@@ -149,6 +187,7 @@ def main(argv=None):
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--checkpoint", help="an Ovis2 checkpoint directory (config.json + *.safetensors)")
     src.add_argument("--random-init", action="store_true", help="deterministic random weights")
+    src.add_argument("--from-fp32", metavar="DIR", help="convert an fp32 export to --precision (no PyTorch needed)")
     ap.add_argument("--size", choices=sorted(modeling.SIZES), help="architecture size for --random-init")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--precision", choices=PRECISIONS, default="fp32")
@@ -157,6 +196,10 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
+    if a.from_fp32:
+        manifest = convert_dir(a.from_fp32, a.out, a.precision)
+        print(f"converted {a.from_fp32} to {manifest['name']} in {a.out}")
+        return
     if a.random_init:
         if not a.size:
             ap.error("--random-init needs --size")

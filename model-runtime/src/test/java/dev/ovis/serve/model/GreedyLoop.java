@@ -16,7 +16,8 @@ import ai.onnxruntime.OrtSession;
 /** A bare batch-1 greedy loop over decoder.onnx with the KV cache, as the references were computed. */
 final class GreedyLoop {
 
-    record Outcome(float[] firstLogits, List<Integer> tokens) {
+    /** Logits of every step (the first is the prefill's) and the tokens fed back. */
+    record Outcome(float[] firstLogits, List<Integer> tokens, List<float[]> stepLogits) {
     }
 
     private GreedyLoop() {
@@ -24,6 +25,12 @@ final class GreedyLoop {
 
     static Outcome run(OrtSession decoder, ModelManifest m, EmbeddingTable text, float[] prompt, int maxNew)
             throws OrtException {
+        return run(decoder, m, text, prompt, maxNew, null);
+    }
+
+    /** With {@code forced} tokens the loop feeds those instead of its own choices (teacher forcing). */
+    static Outcome run(OrtSession decoder, ModelManifest m, EmbeddingTable text, float[] prompt, int maxNew,
+                       List<Integer> forced) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         var llm = m.llm();
         int h = llm.hiddenSize();
@@ -44,6 +51,7 @@ final class GreedyLoop {
         int total = length;
         float[] first = null;
         List<Integer> tokens = new ArrayList<>();
+        List<float[]> steps = new ArrayList<>();
         OrtSession.Result previous = null;
         try {
             while (true) {
@@ -70,10 +78,11 @@ final class GreedyLoop {
                 if (first == null) {
                     first = logits;
                 }
-                int next = argmax(logits);
+                steps.add(logits);
+                int next = forced != null ? forced.get(tokens.size()) : argmax(logits);
                 tokens.add(next);
-                if (stops.contains(next) || tokens.size() == maxNew) {
-                    return new Outcome(first, tokens);
+                if ((forced == null && stops.contains(next)) || tokens.size() == maxNew) {
+                    return new Outcome(first, tokens, steps);
                 }
                 for (int i = 0; i < llm.numLayers(); i++) {
                     for (String kv : new String[] {"key", "value"}) {

@@ -1,0 +1,83 @@
+package dev.ovis.serve.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the Python exporter with Debian's python3 (python3-torch, -onnx, -numpy, -pil; installed by
+ * tools/setup-machine.sh) and checks that it regenerates the committed tiny fixture bit for bit, and that
+ * the exporter's own Python tests pass. Skipped, saying why, only where those packages are missing.
+ */
+class FixtureRegenerationIT {
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final Path EXPORTER = Path.of("..", "tools", "exporter").toAbsolutePath().normalize();
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void requirePython() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "skipped: /usr/bin/python3 is missing (run tools/setup-machine.sh)");
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, onnx, numpy, PIL")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0,
+                "skipped: Debian packages python3-torch python3-onnx python3-numpy python3-pil are missing"
+                        + " (run tools/setup-machine.sh): " + out.strip());
+    }
+
+    @Test
+    void regenerationReproducesTheCommittedFixture() throws Exception {
+        // when
+        Path out = temp.resolve("tiny-ovis2");
+        run(List.of(PYTHON.toString(), EXPORTER.resolve("make_fixture.py").toString(), "--out", out.toString()));
+        // then every committed file is reproduced byte for byte, and nothing else appears
+        assertThat(checksums(out)).isEqualTo(checksums(TinyFixture.DIR));
+    }
+
+    @Test
+    void exporterPythonTestsPass() throws Exception {
+        run(List.of(PYTHON.toString(), "-m", "unittest", "discover", "-s", EXPORTER.resolve("tests").toString(), "-t",
+                EXPORTER.toString(), "-v"));
+    }
+
+    private void run(List<String> command) throws Exception {
+        Path log = temp.resolve("python.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean done = p.waitFor(10, TimeUnit.MINUTES);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertThat(done && p.exitValue() == 0).as("%s failed:%n%s", command, tail(output)).isTrue();
+    }
+
+    private static String tail(String s) {
+        return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+    }
+
+    private static Map<String, String> checksums(Path root) throws IOException {
+        Map<String, String> sums = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                sums.put(root.relativize(f).toString(), ModelDirectory.sha256(f));
+            }
+        }
+        return sums;
+    }
+}
