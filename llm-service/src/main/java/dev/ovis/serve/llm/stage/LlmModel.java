@@ -14,7 +14,6 @@ import dev.ovis.serve.model.OnnxSessionFactory;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,10 +80,21 @@ public final class LlmModel implements AutoCloseable {
         return manifest.llm().hiddenSize();
     }
 
-    /** What requests may contain and ask for. */
+    /** What requests may contain ({@code ModelInfo} capabilities). */
     public List<String> capabilities() {
-        List<String> capabilities = new ArrayList<>(List.of("text", "image", "video", "stream", "logprobs", "reasoning"));
-        return List.copyOf(capabilities);
+        return List.of("text", "image", "video");
+    }
+
+    /** Whether the weights are random (an exporter {@code --random-init} build). */
+    public boolean randomWeights() {
+        return "random-init".equals(manifest.source().get("kind"));
+    }
+
+    /** e.g. {@code ovis2-1b}, or {@code ovis2-tiny-random} for a random-weight build. */
+    public String family() {
+        Object size = manifest.source().get("size");
+        String base = "ovis2" + (size != null ? "-" + size : "");
+        return randomWeights() ? base + "-random" : base;
     }
 
     public PromptTokenizer tokenizer() {

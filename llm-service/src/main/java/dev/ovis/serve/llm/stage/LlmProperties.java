@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param prefillTokens  prompt positions prefilled between two decode steps (one prompt at least)
  * @param streamInterval how long tokens are gathered into one stream chunk
  * @param threads        ORT intra-op threads for the decoder, 0 = ORT's default (one per core)
+ * @param announceInterval how often the loaded model is announced on {@code ovis.models.v1} (gateways forget it after 2 min)
  */
 @Validated
 @ConfigurationProperties("ovis.llm")
@@ -32,7 +33,8 @@ public record LlmProperties(
         @DefaultValue("256") @Min(0) int maxQueued,
         @DefaultValue("4096") @Min(1) int prefillTokens,
         @DefaultValue("50ms") Duration streamInterval,
-        @DefaultValue("0") @Min(0) int threads) {
+        @DefaultValue("0") @Min(0) int threads,
+        @DefaultValue("30s") Duration announceInterval) {
 
     /**
      * @param maxBytes KV budget over the running batch (padded footprint, both step buffers), see docs/llm.md

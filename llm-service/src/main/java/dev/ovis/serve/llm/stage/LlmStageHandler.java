@@ -85,13 +85,16 @@ final class LlmStageHandler implements StageHandler {
             throw new StageException(ErrorCode.UNAVAILABLE, "the llm service was interrupted while decoding");
         }
         if (update.failure() != null) {
+            if (stream && !update.failure().code().isTransient()) {
+                context.stream(new StreamChunk(request.jobId(), seq, "", List.of(), true, null, null, update.failure()));
+            }
             throw new StageException(update.failure().code(), update.failure().detail());
-        }
-        if (update.finishReason() == FinishReason.CANCELLED) {
-            throw new StageException(ErrorCode.CANCELLED, "cancelled after " + update.usage().completionTokens() + " tokens");
         }
         if (stream) {
             context.stream(new StreamChunk(request.jobId(), seq, "", List.of(), true, update.finishReason(), update.usage(), null));
+        }
+        if (update.finishReason() == FinishReason.CANCELLED) {
+            throw new StageException(ErrorCode.CANCELLED, "cancelled after " + update.usage().completionTokens() + " tokens");
         }
         return StageOutcome.complete(JobResult.of(new ChatResult(model.id(), generation.text(), update.finishReason(),
                 update.usage(), logprobs)));
