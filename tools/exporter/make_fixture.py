@@ -135,6 +135,7 @@ def run_prompt(model, tok, images, spec, ref_dir, rng):
                           "num_crops": int(pv.shape[0]), "placeholders": ph,
                           "pixel_values": {"shape": list(pv.shape), "dtype": "float32",
                                            "sha256": sha256_f32(pv),
+                                           "crop_sha256": [sha256_f32(c) for c in pv],
                                            "samples": [{"index": p, "value": float(pv[tuple(p)])} for p in pts]}})
         pixels.append(pv)
         ph_per_image.append(ph)
