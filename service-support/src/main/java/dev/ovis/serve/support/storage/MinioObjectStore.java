@@ -36,6 +36,8 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MinioObjectStore.class);
     /** Part size for uploads of unknown length: the most the client buffers at once. */
     private static final long UNKNOWN_SIZE_PART = 8L * 1024 * 1024;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(5);
     private static final Set<String> MISSING_CODES = Set.of("NoSuchKey", "NoSuchObject", "NotFound", "NoSuchBucket");
 
     private final MinioClient client;
@@ -59,6 +61,8 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
                 .region(properties.region())
                 .credentials(properties.accessKey(), properties.secretKey())
                 .build();
+        // fail fast on an unreachable host; reads and writes keep the client's generous defaults
+        client.setTimeout(CONNECT_TIMEOUT.toMillis(), TRANSFER_TIMEOUT.toMillis(), TRANSFER_TIMEOUT.toMillis());
         MinioObjectStore store = new MinioObjectStore(client, properties.bucket());
         try {
             store.ensureBucket(properties.startupTimeout());
@@ -86,7 +90,8 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
                 }
                 throw new ObjectStoreException(ErrorCode.UNAVAILABLE,
                         "cannot create bucket " + bucket + ": " + e.errorResponse().code() + " " + e.getMessage(), e);
-            } catch (MinioException e) {
+            } catch (MinioException | IllegalStateException e) {
+                // minio 9 reports a refused connection as IllegalStateException(ConnectException)
                 if (Instant.now().isAfter(deadline)) {
                     throw new ObjectStoreException(ErrorCode.UNAVAILABLE,
                             "object store not reachable within " + timeout + ": " + e.getMessage(), e);
@@ -111,7 +116,13 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
                 args.stream(counting, null, UNKNOWN_SIZE_PART);
             }
             client.putObject(args.build());
+        } catch (IllegalStateException e) {
+            throw unreachable("cannot write " + key, e);
         } catch (MinioException e) {
+            if (size >= 0 && counting.count() < size && String.valueOf(e.getMessage()).contains("EOF")) {
+                throw new ObjectStoreException(ErrorCode.INVALID_REQUEST, "cannot write " + key
+                        + ": the content ended after " + counting.count() + " of its declared " + size + " bytes", e);
+            }
             throw failure("cannot write " + key, e);
         }
         return new MediaRef(bucket, key, contentType, HexFormat.of().formatHex(sha256.digest()), counting.count());
@@ -127,6 +138,8 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
         requireOpen();
         try {
             return client.getObject(GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key()).build());
+        } catch (IllegalStateException e) {
+            throw unreachable("cannot read " + ref.key(), e);
         } catch (MinioException e) {
             throw failure("cannot read " + ref.key(), e);
         }
@@ -161,6 +174,8 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
                 return false;
             }
             throw failure("cannot stat " + key, e);
+        } catch (IllegalStateException e) {
+            throw unreachable("cannot stat " + key, e);
         } catch (MinioException e) {
             throw failure("cannot stat " + key, e);
         }
@@ -175,6 +190,8 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
             if (!MISSING_CODES.contains(e.errorResponse().code())) {
                 throw failure("cannot delete " + key, e);
             }
+        } catch (IllegalStateException e) {
+            throw unreachable("cannot delete " + key, e);
         } catch (MinioException e) {
             throw failure("cannot delete " + key, e);
         }
@@ -212,6 +229,12 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
             return new ObjectStoreException(ErrorCode.UNAVAILABLE, what + ": " + code + " " + e.getMessage(), e);
         }
         return new ObjectStoreException(ErrorCode.UNAVAILABLE, what + ": " + e.getMessage(), e);
+    }
+
+    /** minio 9 wraps transport failures (refused connection, reset) in IllegalStateException. */
+    private static ObjectStoreException unreachable(String what, IllegalStateException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return new ObjectStoreException(ErrorCode.UNAVAILABLE, what + ": " + cause, e);
     }
 
     private static ObjectStoreException tooLarge(MediaRef ref, long size, long maxBytes) {
