@@ -69,41 +69,59 @@ public final class DescriptorFrameEmbedder implements FrameEmbedder {
     }
 
     private static void colourLayout(RgbFrame frame, double[] out) {
+        int width = frame.width();
+        int height = frame.height();
+        byte[] rgb = frame.rgb();
+        int[] cellOfX = new int[width];
+        for (int x = 0; x < width; x++) {
+            cellOfX[x] = x * LAYOUT / width;
+        }
+        long[] sums = new long[LAYOUT * LAYOUT * 3];
         int[] counts = new int[LAYOUT * LAYOUT];
-        for (int y = 0; y < frame.height(); y++) {
-            int cy = y * LAYOUT / frame.height();
-            for (int x = 0; x < frame.width(); x++) {
-                int cell = cy * LAYOUT + x * LAYOUT / frame.width();
+        for (int y = 0; y < height; y++) {
+            int rowCell = (y * LAYOUT / height) * LAYOUT;
+            int p = y * width * 3;
+            for (int x = 0; x < width; x++, p += 3) {
+                int cell = rowCell + cellOfX[x];
                 counts[cell]++;
-                for (int c = 0; c < 3; c++) {
-                    out[cell * 3 + c] += frame.sample(x, y, c);
-                }
+                sums[cell * 3] += rgb[p] & 0xFF;
+                sums[cell * 3 + 1] += rgb[p + 1] & 0xFF;
+                sums[cell * 3 + 2] += rgb[p + 2] & 0xFF;
             }
         }
         for (int cell = 0; cell < counts.length; cell++) {
             for (int c = 0; c < 3; c++) {
-                out[cell * 3 + c] = counts[cell] == 0 ? 0 : out[cell * 3 + c] / (255.0 * counts[cell]) - 0.5;
+                out[cell * 3 + c] = counts[cell] == 0 ? 0 : sums[cell * 3 + c] / (255.0 * counts[cell]) - 0.5;
             }
         }
     }
 
     private static void gradientHistogram(RgbFrame frame, double[] out, int offset) {
         int step = Math.max(1, Math.max(frame.width(), frame.height()) / GRADIENT_SAMPLES);
-        int samples = Math.max(1, ((frame.width() - 1) / step) * ((frame.height() - 1) / step));
-        for (int y = step; y + step < frame.height(); y += step) {
-            for (int x = step; x + step < frame.width(); x += step) {
-                double gx = luma(frame, x + step, y) - luma(frame, x - step, y);
-                double gy = luma(frame, x, y + step) - luma(frame, x, y - step);
-                double magnitude = Math.hypot(gx, gy);
+        int gw = (frame.width() - 1) / step + 1;
+        int gh = (frame.height() - 1) / step + 1;
+        double[] luma = new double[gw * gh];
+        for (int gy = 0; gy < gh; gy++) {
+            for (int gx = 0; gx < gw; gx++) {
+                luma[gy * gw + gx] = luma(frame, gx * step, gy * step);
+            }
+        }
+        int samples = Math.max(1, (gw - 2) * (gh - 2));
+        for (int gy = 1; gy + 1 < gh; gy++) {
+            int cellRow = (gy * step * CELLS / frame.height()) * CELLS;
+            for (int gx = 1; gx + 1 < gw; gx++) {
+                double dx = luma[gy * gw + gx + 1] - luma[gy * gw + gx - 1];
+                double dy = luma[(gy + 1) * gw + gx] - luma[(gy - 1) * gw + gx];
+                double magnitude = Math.hypot(dx, dy);
                 if (magnitude == 0) {
                     continue;
                 }
-                double angle = Math.atan2(gy, gx);
+                double angle = Math.atan2(dy, dx);
                 if (angle < 0) {
                     angle += Math.PI;
                 }
                 int bin = Math.min(BINS - 1, (int) (angle / Math.PI * BINS));
-                int cell = (y * CELLS / frame.height()) * CELLS + x * CELLS / frame.width();
+                int cell = cellRow + gx * step * CELLS / frame.width();
                 out[offset + cell * BINS + bin] += magnitude / (255.0 * samples);
             }
         }

@@ -45,7 +45,7 @@ final class ConditionalGreedyDpp {
     /**
      * Runs the greedy selection.
      *
-     * @param block          kernel among the segment's candidates (m × m)
+     * @param block          kernel among the segment's candidates (m × m, rows computed on demand)
      * @param logRelevance   log r of each candidate (m)
      * @param conditionRow   kernel of the conditioning frame against each candidate, or {@code null}
      * @param conditionSelf  kernel of the conditioning frame with itself
@@ -53,9 +53,10 @@ final class ConditionalGreedyDpp {
      * @param relevanceWeight the weight 2/λ of the relevance term
      * @param maxSelect      how many picks, {@code <= m}
      */
-    static Path run(double[][] block, double[] logRelevance, double[] conditionRow, double conditionSelf,
+    static Path run(KernelRows block, double[] logRelevance, double[] conditionRow, double conditionSelf,
                     double conditionLogRelevance, double relevanceWeight, int maxSelect) {
-        int m = block.length;
+        int m = block.size();
+        double self = block.self();
         double[][] projection = new double[m][maxSelect + 1];
         double[] residual = new double[m];
         boolean[] taken = new boolean[m];
@@ -70,12 +71,12 @@ final class ConditionalGreedyDpp {
             for (int i = 0; i < m; i++) {
                 double e = conditionRow[i] / pivot;
                 projection[i][0] = e;
-                residual[i] = block[i][i] - e * e;
+                residual[i] = self - e * e;
             }
             columns = 1;
         } else {
             for (int i = 0; i < m; i++) {
-                residual[i] = block[i][i];
+                residual[i] = self;
             }
         }
         double[] scores = new double[maxSelect + 1];
@@ -88,7 +89,7 @@ final class ConditionalGreedyDpp {
                 if (taken[i]) {
                     continue;
                 }
-                double objective = objective(block[i][i], residual[i], columns, relevanceWeight,
+                double objective = objective(self, residual[i], columns, relevanceWeight,
                         relevanceSum + logRelevance[i], logDiagonalSum);
                 if (objective > bestObjective) {
                     bestObjective = objective;
@@ -103,13 +104,14 @@ final class ConditionalGreedyDpp {
             order[step] = best;
             if (!degenerate) {
                 double pivot = Math.sqrt(Math.abs(residual[best]));
+                double[] row = block.row(best);
                 for (int i = 0; i < m; i++) {
                     if (!taken[i]) {
                         double dot = 0;
                         for (int c = 0; c < columns; c++) {
                             dot += projection[best][c] * projection[i][c];
                         }
-                        double e = (block[best][i] - dot) / pivot;
+                        double e = (row[i] - dot) / pivot;
                         projection[i][columns] = e;
                         residual[i] -= e * e;
                     }

@@ -64,7 +64,7 @@ public final class Mdp3KeyframeSelector implements KeyframeSelector {
         for (int t = 1; t <= segments; t++) {
             int from = (t - 1) * m;
             int to = Math.min(t * m, n);
-            double[][] block = block(frames, from, to);
+            KernelRows block = new KernelRows(kernel, frames, from, to);
             double[] segmentRelevance = Arrays.copyOfRange(logRelevance, from, to);
             Map<Integer, double[]> conditionRows = new HashMap<>();
             double[] score = new double[count + 1];
@@ -78,7 +78,7 @@ public final class Mdp3KeyframeSelector implements KeyframeSelector {
                 double conditionRelevance = 0;
                 if (before.length > 0) {
                     int condition = before[before.length - 1];
-                    conditionRow = conditionRows.computeIfAbsent(condition, c -> row(frames, c, from, to));
+                    conditionRow = conditionRows.computeIfAbsent(condition, block::rowOf);
                     conditionRelevance = logRelevance[condition];
                 }
                 int maxSelect = Math.min(count - start, to - from);
@@ -97,29 +97,6 @@ public final class Mdp3KeyframeSelector implements KeyframeSelector {
             previousTrace = trace;
         }
         return previousTrace[count];
-    }
-
-    private double[][] block(double[][] frames, int from, int to) {
-        int m = to - from;
-        double[][] block = new double[m][m];
-        double self = kernel.self();
-        for (int i = 0; i < m; i++) {
-            block[i][i] = self;
-            for (int j = i + 1; j < m; j++) {
-                double k = kernel.apply(frames[from + i], frames[from + j]);
-                block[i][j] = k;
-                block[j][i] = k;
-            }
-        }
-        return block;
-    }
-
-    private double[] row(double[][] frames, int condition, int from, int to) {
-        double[] row = new double[to - from];
-        for (int j = from; j < to; j++) {
-            row[j - from] = kernel.apply(frames[condition], frames[j]);
-        }
-        return row;
     }
 
     private static int[] concat(int[] before, int[] picked, int offset) {
