@@ -1,0 +1,80 @@
+package dev.ovis.serve.gateway;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Typed configuration of the gateway ({@code ovis.gateway.*}); every default works out of the box.
+ *
+ * @param instanceId this instance's id: names its stream topic ({@code ovis.stream.v1.<id>}) and is
+ *                   the {@code replyTo} of streamed jobs; give every instance its own (e.g. the pod name)
+ * @param auth       API keys
+ * @param media      upload limits
+ * @param jobs       paging and event-stream settings
+ * @param outbox     the relay that publishes outbox rows to Kafka
+ * @param db         the scheduler that runs blocking JDBC calls off the event loop
+ */
+@Validated
+@ConfigurationProperties("ovis.gateway")
+public record GatewayProperties(
+        @DefaultValue("gateway-local") @Pattern(regexp = "[A-Za-z0-9_-]{1,100}") String instanceId,
+        @DefaultValue @Valid Auth auth,
+        @DefaultValue @Valid Media media,
+        @DefaultValue @Valid Jobs jobs,
+        @DefaultValue @Valid Outbox outbox,
+        @DefaultValue @Valid Db db) {
+
+    /**
+     * @param keys API key → tenant; when empty a random key for tenant {@code default} is generated
+     *             at start-up and logged on a line containing "API key"
+     */
+    public record Auth(Map<String, String> keys) {
+        public Auth {
+            keys = keys == null ? Map.of() : Map.copyOf(keys);
+        }
+    }
+
+    /**
+     * @param maxBytes largest accepted upload (413 beyond)
+     * @param tempDir  where uploads are spooled while hashed, {@code null} = the JVM's temp dir
+     */
+    public record Media(@DefaultValue("50MB") @NotNull DataSize maxBytes, String tempDir) {
+    }
+
+    /**
+     * @param defaultPageSize     page size of {@code GET /v1/jobs} without {@code limit}
+     * @param maxPageSize         largest {@code limit} accepted
+     * @param eventsPollInterval  how often an SSE stream re-reads the row, for events another
+     *                            gateway instance consumed (the in-process path is immediate)
+     */
+    public record Jobs(@DefaultValue("20") @Min(1) int defaultPageSize,
+                       @DefaultValue("100") @Min(1) @Max(1000) int maxPageSize,
+                       @DefaultValue("2s") @NotNull Duration eventsPollInterval) {
+    }
+
+    /**
+     * @param pollInterval how often the relay looks for unpublished rows (it is also nudged on commit)
+     * @param batchSize    rows published per round
+     * @param sendTimeout  how long a round waits for the broker's acknowledgements
+     */
+    public record Outbox(@DefaultValue("1s") @NotNull Duration pollInterval,
+                         @DefaultValue("100") @Min(1) int batchSize,
+                         @DefaultValue("10s") @NotNull Duration sendTimeout) {
+    }
+
+    /**
+     * @param threads threads of the JDBC scheduler; matches the connection pool (more threads would
+     *                only wait for a connection)
+     */
+    public record Db(@DefaultValue("10") @Min(1) int threads) {
+    }
+}

@@ -1,0 +1,63 @@
+package dev.ovis.serve.gateway.auth;
+
+import dev.ovis.serve.gateway.GatewayProperties;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * API key → tenant, from {@code ovis.gateway.auth.keys}. Keys are kept as SHA-256 digests so a
+ * lookup takes the same time whatever prefix a guess shares with a real key. With no key
+ * configured, one random key for tenant {@code default} is generated and logged, so a local run
+ * is usable at once and still never open.
+ */
+@Component
+public class ApiKeys {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+    public static final String DEFAULT_TENANT = "default";
+
+    private final Map<String, String> tenantByDigest = new HashMap<>();
+
+    public ApiKeys(GatewayProperties properties) {
+        Map<String, String> keys = properties.auth().keys();
+        if (keys.isEmpty()) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String key = "ovis-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            tenantByDigest.put(digest(key), DEFAULT_TENANT);
+            log.warn("No API key configured (ovis.gateway.auth.keys): generated API key for tenant '{}': {}",
+                    DEFAULT_TENANT, key);
+        } else {
+            keys.forEach((key, tenant) -> {
+                if (key.isBlank() || tenant == null || tenant.isBlank()) {
+                    throw new IllegalArgumentException("ovis.gateway.auth.keys: blank key or tenant");
+                }
+                tenantByDigest.put(digest(key), tenant);
+            });
+            log.info("{} API key(s) configured for {} tenant(s)", keys.size(), keys.values().stream().distinct().count());
+        }
+    }
+
+    /** The tenant owning {@code key}, empty for an unknown key. */
+    public Optional<Tenant> tenant(String key) {
+        return Optional.ofNullable(tenantByDigest.get(digest(key))).map(Tenant::new);
+    }
+
+    private static String digest(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

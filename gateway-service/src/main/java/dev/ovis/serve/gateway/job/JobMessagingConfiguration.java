@@ -1,0 +1,78 @@
+package dev.ovis.serve.gateway.job;
+
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.chat.StreamChunk;
+import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The gateway's Kafka consumers, built on service-support's envelope consumer factories: job
+ * events in group {@code ovis-gateway} (ack per record, a failing record — database down — is
+ * retried without limit, since dropping a terminal event would strand its job), and this
+ * instance's stream topic in a group of its own, starting at the end.
+ */
+@Configuration(proxyBeanMethods = false)
+class JobMessagingConfiguration {
+
+    static final String GROUP = "ovis-gateway";
+
+    @Bean
+    JobSinks<Job> jobUpdates() {
+        return new JobSinks<>();
+    }
+
+    @Bean
+    JobSinks<StreamChunk> streamChunks() {
+        return new JobSinks<>();
+    }
+
+    @Bean
+    NewTopic gatewayStreamTopic(GatewayProperties properties) {
+        return TopicBuilder.name(Topics.stream(properties.instanceId())).partitions(1).build();
+    }
+
+    @Bean
+    ConcurrentMessageListenerContainer<String, Envelope<JobEvent>> jobEventsContainer(EnvelopeListenerFactory factory,
+                                                                                       JobService jobs) {
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(10_000);
+        return container(factory, JobEvent.class, Topics.JOB_EVENTS, GROUP, "earliest", backOff, new JobEventsListener(jobs));
+    }
+
+    @Bean
+    ConcurrentMessageListenerContainer<String, Envelope<StreamChunk>> streamChunksContainer(EnvelopeListenerFactory factory,
+                                                                                            JobService jobs,
+                                                                                            GatewayProperties properties) {
+        // chunks older than this instance's start have no client waiting for them: start at the end
+        return container(factory, StreamChunk.class, Topics.stream(properties.instanceId()),
+                GROUP + "-" + properties.instanceId(), "latest", EnvelopeListenerFactory.defaultBackOff(),
+                new StreamChunksListener(jobs));
+    }
+
+    private static <T> ConcurrentMessageListenerContainer<String, Envelope<T>> container(
+            EnvelopeListenerFactory factory, Class<T> payload, String topic, String group, String offsetReset,
+            BackOff backOff, MessageListener<String, Envelope<T>> listener) {
+        ContainerProperties properties = new ContainerProperties(topic);
+        properties.setGroupId(group);
+        properties.setAckMode(ContainerProperties.AckMode.RECORD);
+        properties.setMessageListener(listener);
+        ConcurrentMessageListenerContainer<String, Envelope<T>> container = new ConcurrentMessageListenerContainer<>(
+                factory.consumerFactory(payload, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset)), properties);
+        container.setCommonErrorHandler(factory.errorHandler(backOff));
+        container.setBeanName(group + "-" + topic);
+        return container;
+    }
+}

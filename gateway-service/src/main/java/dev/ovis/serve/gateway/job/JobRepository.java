@@ -1,0 +1,156 @@
+package dev.ovis.serve.gateway.job;
+
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.common.job.JobKind;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.JobResult;
+import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Route;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code jobs} and {@code processed_events} tables. Every status change goes through
+ * {@link #transition}, the one place that enforces {@link JobStatus#canMoveTo}: a conditional
+ * UPDATE whose WHERE clause names the legal source states, so a concurrent or late change can
+ * never move a job out of a terminal state. Blocking: call it on {@code BlockingSchedulers.db()}
+ * or a listener thread.
+ */
+@Repository
+class JobRepository {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final RowMapper<Job> rows;
+
+    JobRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.rows = this::map;
+    }
+
+    /** Inserts a QUEUED job; a concurrent insert with the same idempotency key fails with DuplicateKeyException. */
+    Job insert(String id, String tenant, JobPayload payload, Route route, String idempotencyKey, String requestHash,
+               String replyTo, Instant now) {
+        return jdbc.sql("""
+                insert into jobs (id, tenant, kind, route, status, request, idempotency_key, request_hash, reply_to,
+                                  attempts, version, created_at, updated_at)
+                values (:id, :tenant, :kind, :route, 'QUEUED', cast(:request as jsonb), :key, :hash, :replyTo,
+                        1, 0, :now, :now)
+                returning *""")
+                .param("id", id).param("tenant", tenant).param("kind", payload.kind().name())
+                .param("route", route.toString()).param("request", json.writeValueAsString(payload))
+                .param("key", idempotencyKey).param("hash", requestHash).param("replyTo", replyTo)
+                .param("now", Timestamp.from(now))
+                .query(rows).single();
+    }
+
+    Optional<Job> find(String tenant, String id) {
+        return jdbc.sql("select * from jobs where tenant = :tenant and id = :id")
+                .param("tenant", tenant).param("id", id).query(rows).optional();
+    }
+
+    /** The job with this idempotency key and the hash of the request that created it. */
+    Optional<Keyed> findByIdempotencyKey(String tenant, String key) {
+        return jdbc.sql("select * from jobs where tenant = :tenant and idempotency_key = :key")
+                .param("tenant", tenant).param("key", key)
+                .query((rs, n) -> new Keyed(map(rs, n), rs.getString("request_hash"))).optional();
+    }
+
+    record Keyed(Job job, String requestHash) {
+    }
+
+    /** One page, newest first, strictly older than the cursor position when one is given. */
+    List<Job> page(String tenant, JobStatus status, PageCursor after, int limit) {
+        StringBuilder sql = new StringBuilder("select * from jobs where tenant = :tenant");
+        if (status != null) {
+            sql.append(" and status = :status");
+        }
+        if (after != null) {
+            sql.append(" and (created_at, id) < (:createdAt, :afterId)");
+        }
+        sql.append(" order by created_at desc, id desc limit :limit");
+        JdbcClient.StatementSpec spec = jdbc.sql(sql.toString()).param("tenant", tenant).param("limit", limit);
+        if (status != null) {
+            spec = spec.param("status", status.name());
+        }
+        if (after != null) {
+            spec = spec.param("createdAt", Timestamp.from(after.createdAt())).param("afterId", after.id());
+        }
+        return spec.query(rows).list();
+    }
+
+    /**
+     * Moves job {@code id} to {@code change.target()} if its current status may move there, storing
+     * what comes with the change and bumping its version. Empty when the job does not exist or the
+     * transition is illegal from its current status (nothing is written then).
+     */
+    Optional<Job> transition(String id, JobChange change) {
+        List<String> sources = Arrays.stream(JobStatus.values())
+                .filter(source -> source.canMoveTo(change.target()))
+                .map(Enum::name)
+                .toList();
+        if (sources.isEmpty()) {
+            return Optional.empty();
+        }
+        Failure failure = change.failure();
+        return jdbc.sql("""
+                update jobs set status = :target,
+                                progress = coalesce(:progress, progress),
+                                message = coalesce(:message, message),
+                                result = coalesce(cast(:result as jsonb), result),
+                                error_code = coalesce(:errorCode, error_code),
+                                error_detail = coalesce(:errorDetail, error_detail),
+                                version = version + 1,
+                                updated_at = now(),
+                                finished_at = case when :terminal then now() else finished_at end
+                where id = :id and status in (:sources)
+                returning *""")
+                .param("target", change.target().name())
+                .param("progress", change.progress())
+                .param("message", change.message())
+                .param("result", change.result() == null ? null : json.writeValueAsString(change.result()))
+                .param("errorCode", failure == null ? null : failure.code().name())
+                .param("errorDetail", failure == null ? null : failure.detail())
+                .param("terminal", change.target().isTerminal())
+                .param("id", id)
+                .param("sources", sources)
+                .query(rows).optional();
+    }
+
+    /** Records that an event was applied; false when it had been already (a redelivery). */
+    boolean markProcessed(String envelopeId, String jobId) {
+        return jdbc.sql("insert into processed_events (envelope_id, job_id) values (:id, :job) on conflict do nothing")
+                .param("id", envelopeId).param("job", jobId).update() == 1;
+    }
+
+    private Job map(ResultSet rs, int row) throws SQLException {
+        String result = rs.getString("result");
+        String errorCode = rs.getString("error_code");
+        Failure failure = errorCode == null ? null : new Failure(ErrorCode.valueOf(errorCode), rs.getString("error_detail"));
+        Double progress = rs.getObject("progress", Double.class);
+        return new Job(rs.getString("id"), rs.getString("tenant"), JobKind.valueOf(rs.getString("kind")),
+                Route.parse(rs.getString("route")), JobStatus.valueOf(rs.getString("status")),
+                progress, rs.getString("message"),
+                json.readValue(rs.getString("request"), JobPayload.class),
+                result == null ? null : json.readValue(result, JobResult.class),
+                failure, rs.getString("idempotency_key"), rs.getString("reply_to"),
+                rs.getInt("attempts"), rs.getInt("version"),
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp value = rs.getTimestamp(column);
+        return value == null ? null : value.toInstant();
+    }
+}

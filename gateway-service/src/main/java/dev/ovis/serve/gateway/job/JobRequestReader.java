@@ -1,0 +1,180 @@
+package dev.ovis.serve.gateway.job;
+
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.PartType;
+import dev.ovis.serve.common.chat.SamplingParams;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.JobKind;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.media.MediaRef;
+import dev.ovis.serve.common.ocr.OcrTask;
+import dev.ovis.serve.common.video.KeyframeTask;
+import dev.ovis.serve.gateway.media.MediaService;
+import dev.ovis.serve.gateway.problem.ApiException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads the body of {@code POST /v1/jobs} — {@code {"kind": "OCR", "payload": {...}}} with the
+ * payload shaped like the kind's task record in {@code common} — into a fully resolved
+ * {@link JobPayload} and its {@link Route}. Every {@code "media"} member must be the id of the
+ * tenant's own upload and is replaced by its {@link MediaRef}; clients can never name object keys.
+ */
+@Component
+class JobRequestReader {
+
+    /** A request ready for {@link JobService#submit}. */
+    record Resolved(JobPayload payload, Route route) {
+    }
+
+    private final JsonMapper json;
+    private final MediaService media;
+
+    JobRequestReader(JsonMapper json, MediaService media) {
+        this.json = json;
+        this.media = media;
+    }
+
+    Mono<Resolved> read(String tenant, String body) {
+        if (body == null || body.isBlank()) {
+            return Mono.error(invalid("a JSON body {\"kind\": ..., \"payload\": {...}} is required"));
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JacksonException e) {
+            return Mono.error(new ApiException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage()));
+        }
+        if (!root.isObject()) {
+            return Mono.error(invalid("the body must be a JSON object {\"kind\": ..., \"payload\": {...}}"));
+        }
+        JobKind kind;
+        try {
+            kind = kind(root.get("kind"));
+        } catch (ApiException e) {
+            return Mono.error(e);
+        }
+        JsonNode payload = root.get("payload");
+        if (payload == null || !payload.isObject()) {
+            return Mono.error(invalid("'payload' must be an object shaped like the " + kind + " task"));
+        }
+        ObjectNode copy = (ObjectNode) payload.deepCopy();
+        Set<String> ids = new LinkedHashSet<>();
+        try {
+            collectMediaIds(copy, "payload", ids);
+        } catch (ApiException e) {
+            return Mono.error(e);
+        }
+        return Flux.fromIterable(ids)
+                .concatMap(id -> media.resolve(tenant, id)
+                        .onErrorMap(ApiException.class, e -> e.code() == ErrorCode.NOT_FOUND
+                                ? invalid("payload references media '" + id + "', which this tenant has not uploaded") : e)
+                        .map(ref -> Map.entry(id, ref)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(refs -> {
+                    replaceMediaIds(copy, refs);
+                    return toPayload(kind, copy);
+                });
+    }
+
+    private static JobKind kind(JsonNode node) {
+        String expected = Arrays.toString(JobKind.values());
+        if (node == null || !node.isString()) {
+            throw invalid("'kind' must be one of " + expected);
+        }
+        try {
+            return JobKind.valueOf(node.asString().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid("unknown kind '" + node.asString() + "': expected one of " + expected);
+        }
+    }
+
+    /** Finds every "media" member (must be a media id); refuses client-made visual-embedding references. */
+    private static void collectMediaIds(JsonNode node, String path, Set<String> ids) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> member : node.properties()) {
+                String here = path + "." + member.getKey();
+                if (member.getKey().equals("media")) {
+                    if (!member.getValue().isString()) {
+                        throw invalid(here + " must be a media id returned by POST /v1/media");
+                    }
+                    ids.add(member.getValue().asString());
+                } else if (member.getKey().equals("visual") && !member.getValue().isNull()) {
+                    throw invalid(here + " is set by the vision stage and cannot be sent");
+                } else {
+                    collectMediaIds(member.getValue(), here, ids);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collectMediaIds(node.get(i), path + "[" + i + "]", ids);
+            }
+        }
+    }
+
+    private void replaceMediaIds(JsonNode node, Map<String, MediaRef> refs) {
+        if (node.isObject()) {
+            ObjectNode object = (ObjectNode) node;
+            List<String> names = new ArrayList<>(object.propertyNames());
+            for (String name : names) {
+                JsonNode value = object.get(name);
+                if (name.equals("media") && value.isString()) {
+                    object.set(name, json.valueToTree(refs.get(value.asString())));
+                } else {
+                    replaceMediaIds(value, refs);
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(child -> replaceMediaIds(child, refs));
+        }
+    }
+
+    private Resolved toPayload(JobKind kind, ObjectNode payload) {
+        try {
+            return switch (kind) {
+                case OCR -> new Resolved(JobPayload.of(read(payload, OcrTask.class)), kind.defaultRoute());
+                case KEYFRAMES -> new Resolved(JobPayload.of(read(payload, KeyframeTask.class)), kind.defaultRoute());
+                case CHAT -> {
+                    if (!payload.has("sampling") || payload.get("sampling").isNull()) {
+                        payload.set("sampling", json.valueToTree(SamplingParams.REFERENCE));
+                    }
+                    ChatTask task = read(payload, ChatTask.class);
+                    yield new Resolved(JobPayload.of(task), Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO)));
+                }
+            };
+        } catch (JacksonException e) {
+            throw invalid("payload does not fit the " + kind + " task: " + e.getOriginalMessage() + pathOf(e));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw invalid("payload does not fit the " + kind + " task: " + e.getMessage());
+        }
+    }
+
+    private <T> T read(JsonNode payload, Class<T> type) {
+        return json.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(payload);
+    }
+
+    private static String pathOf(JacksonException e) {
+        String path = e.getPath().stream()
+                .map(reference -> reference.getPropertyName() != null ? "." + reference.getPropertyName() : "[" + reference.getIndex() + "]")
+                .reduce("payload", String::concat);
+        return path.equals("payload") ? "" : " (at " + path + ")";
+    }
+
+    private static ApiException invalid(String detail) {
+        return new ApiException(ErrorCode.INVALID_REQUEST, detail);
+    }
+}

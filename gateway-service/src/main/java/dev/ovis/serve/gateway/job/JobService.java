@@ -1,0 +1,241 @@
+package dev.ovis.serve.gateway.job;
+
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.chat.StreamChunk;
+import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.envelope.EventTypes;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.CancelRequest;
+import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.gateway.BlockingSchedulers;
+import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.outbox.Outbox;
+import dev.ovis.serve.gateway.problem.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The job machinery every API builds on (jobs, and chat streaming on top of it): submit a job
+ * (row + outbox message in one transaction, idempotent under a key), read and list it, cancel
+ * it, and watch its updates and stream chunks in-process. All methods are non-blocking; JDBC
+ * runs on {@link BlockingSchedulers#db()}.
+ */
+@Service
+public class JobService {
+
+    static final String SOURCE = "gateway-service";
+
+    private final JobRepository jobs;
+    private final Outbox outbox;
+    private final TransactionTemplate transactions;
+    private final BlockingSchedulers schedulers;
+    private final JsonMapper json;
+    private final JobSinks<Job> updates;
+    private final JobSinks<StreamChunk> chunks;
+    private final GatewayProperties properties;
+    private final MeterRegistry meters;
+
+    JobService(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, BlockingSchedulers schedulers,
+               JsonMapper json, JobSinks<Job> updates, JobSinks<StreamChunk> chunks, GatewayProperties properties,
+               MeterRegistry meters) {
+        this.jobs = jobs;
+        this.outbox = outbox;
+        this.transactions = transactions;
+        this.schedulers = schedulers;
+        this.json = json;
+        this.updates = updates;
+        this.chunks = chunks;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    /** This instance's id: the {@code replyTo} of jobs whose output should stream to this gateway. */
+    public String instanceId() {
+        return properties.instanceId();
+    }
+
+    /**
+     * Accepts a job: stores it QUEUED and queues a {@link StageRequest} for the route's first stage,
+     * atomically. With an {@code idempotencyKey}, a repeat of the same request returns the first
+     * job ({@code created = false}); the same key with another request fails with
+     * {@link ErrorCode#IDEMPOTENCY_KEY_REUSED}.
+     *
+     * @param replyTo the gateway instance to stream output to ({@link #instanceId()}), or {@code null}
+     */
+    public Mono<Submission> submit(String tenant, JobPayload payload, Route route, String idempotencyKey, String replyTo) {
+        return blocking(() -> submitNow(tenant, payload, route, idempotencyKey, replyTo))
+                .doOnNext(submission -> {
+                    if (submission.created()) {
+                        Counter.builder("ovis.gateway.jobs.created").tag("kind", payload.kind().name().toLowerCase(Locale.ROOT))
+                                .description("jobs accepted").register(meters).increment();
+                    }
+                });
+    }
+
+    /** The job {@code id} of {@code tenant}; 404 when missing or another tenant's. */
+    public Mono<Job> find(String tenant, String id) {
+        return blocking(() -> jobs.find(tenant, id).orElseThrow(() -> ApiException.notFound("job", id)));
+    }
+
+    /** A page of the tenant's jobs, newest first, optionally of one status. */
+    public Mono<JobPage> page(String tenant, JobStatus status, int limit, String cursor) {
+        PageCursor after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor);
+        return blocking(() -> {
+            List<Job> rows = jobs.page(tenant, status, after, limit + 1);
+            if (rows.size() <= limit) {
+                return new JobPage(rows, null);
+            }
+            List<Job> page = rows.subList(0, limit);
+            return new JobPage(List.copyOf(page), PageCursor.of(page.getLast()).encode());
+        });
+    }
+
+    /**
+     * Cancels a QUEUED or RUNNING job: the row becomes CANCELLED and a {@link CancelRequest} goes to
+     * every stage through the outbox, in one transaction. 409 when the job already finished.
+     */
+    public Mono<Job> cancel(String tenant, String id, String reason) {
+        return blocking(() -> transactions.execute(status -> {
+            Job job = jobs.find(tenant, id).orElseThrow(() -> ApiException.notFound("job", id));
+            Job cancelled = jobs.transition(id, JobChange.cancelled(reason))
+                    .orElseThrow(() -> new ApiException(ErrorCode.CONFLICT,
+                            "job " + id + " is already " + jobs.find(tenant, id).orElse(job).status() + " and cannot be cancelled"));
+            outbox.append(Topics.CONTROL, Envelope.withId(id + ":cancel", EventTypes.CANCEL, SOURCE, id,
+                    new CancelRequest(id, reason)));
+            return cancelled;
+        })).doOnNext(job -> updates.emit(job.id(), job));
+    }
+
+    /**
+     * The job's state now, then every change as it is applied, completing after a terminal state.
+     * Changes come in-process from the events listener; a slow poll of the row covers changes
+     * applied by another gateway instance.
+     */
+    public Flux<Job> watch(String tenant, String id) {
+        return find(tenant, id).flatMapMany(current -> {
+            if (current.status().isTerminal()) {
+                return Flux.just(current);
+            }
+            Duration interval = properties.jobs().eventsPollInterval();
+            Flux<Job> polled = Flux.interval(interval, interval).onBackpressureDrop()
+                    .concatMap(tick -> blocking(() -> jobs.find(tenant, id)).flatMap(Mono::justOrEmpty), 1);
+            Flux<Job> later = Flux.merge(updates.subscribe(id), polled).filter(newerThan(current.version()));
+            return Flux.concat(Mono.just(current), later).takeUntil(job -> job.status().isTerminal());
+        });
+    }
+
+    /**
+     * The stream chunks of a job submitted with {@code replyTo = instanceId()}, in order, once each,
+     * completing after the last one. Subscribe before submitting: chunks nobody listens to are dropped.
+     */
+    public Flux<StreamChunk> chunks(String jobId) {
+        return Flux.defer(() -> {
+            long[] next = {0};
+            return chunks.subscribe(jobId).filter(chunk -> {
+                if (chunk.seq() < next[0]) {
+                    return false;
+                }
+                next[0] = chunk.seq() + 1;
+                return true;
+            }).takeUntil(StreamChunk::last);
+        });
+    }
+
+    /**
+     * Applies a stage's event once: records the envelope id and moves the row in one transaction.
+     * Empty when the event was seen before or its transition is not legal any more. Blocking.
+     */
+    Optional<Job> apply(String envelopeId, JobEvent event) {
+        Optional<Job> applied = transactions.execute(status -> jobs.markProcessed(envelopeId, event.jobId())
+                ? jobs.transition(event.jobId(), JobChange.of(event))
+                : Optional.<Job>empty());
+        applied.ifPresent(job -> updates.emit(job.id(), job));
+        return applied;
+    }
+
+    /** Hands a chunk from the stream topic to whoever streams that job here. */
+    void deliver(StreamChunk chunk) {
+        chunks.emit(chunk.jobId(), chunk);
+    }
+
+    private Submission submitNow(String tenant, JobPayload payload, Route route, String key, String replyTo) {
+        String hash = requestHash(payload, route);
+        if (key != null) {
+            Optional<Submission> earlier = earlier(tenant, key, hash);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        try {
+            Job job = transactions.execute(status -> {
+                Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, Instant.now());
+                StageRequest request = new StageRequest(id, tenant, route, route.first(), replyTo, payload);
+                outbox.append(Topics.requests(route.first()), Envelope.withId(
+                        id + ":" + route.first().name().toLowerCase(Locale.ROOT), EventTypes.STAGE_REQUEST, SOURCE, id, request));
+                return inserted;
+            });
+            return new Submission(job, true);
+        } catch (DuplicateKeyException raced) {
+            return earlier(tenant, key, hash).orElseThrow(() -> raced);
+        }
+    }
+
+    private Optional<Submission> earlier(String tenant, String key, String hash) {
+        return jobs.findByIdempotencyKey(tenant, key).map(keyed -> {
+            if (!keyed.requestHash().equals(hash)) {
+                throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key '" + key
+                        + "' was used for job " + keyed.job().id() + " with a different request");
+            }
+            return new Submission(keyed.job(), false);
+        });
+    }
+
+    /** What makes two requests "the same" for an idempotency key (not replyTo: a retry may reach another instance). */
+    private String requestHash(JobPayload payload, Route route) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((route + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update(json.writeValueAsBytes(payload));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static java.util.function.Predicate<Job> newerThan(int startVersion) {
+        int[] last = {startVersion};
+        return job -> {
+            if (job.version() <= last[0]) {
+                return false;
+            }
+            last[0] = job.version();
+            return true;
+        };
+    }
+
+    private <T> Mono<T> blocking(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(schedulers.db());
+    }
+}

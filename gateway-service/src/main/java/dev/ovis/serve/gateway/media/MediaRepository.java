@@ -1,0 +1,55 @@
+package dev.ovis.serve.gateway.media;
+
+import dev.ovis.serve.common.media.MediaRef;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code media} table. Blocking: call it on {@code BlockingSchedulers.db()}. */
+@Repository
+class MediaRepository {
+
+    private static final RowMapper<MediaRecord> ROW = MediaRepository::map;
+
+    private final JdbcClient jdbc;
+
+    MediaRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records an upload; the same content uploaded again by the same tenant keeps its first id. */
+    MediaRecord save(String tenant, MediaRef ref) {
+        jdbc.sql("""
+                insert into media (id, tenant, bucket, object_key, sha256, content_type, size)
+                values (:id, :tenant, :bucket, :key, :sha256, :type, :size)
+                on conflict (tenant, sha256) do nothing""")
+                .param("id", UUID.randomUUID().toString())
+                .param("tenant", tenant)
+                .param("bucket", ref.bucket())
+                .param("key", ref.key())
+                .param("sha256", ref.sha256())
+                .param("type", ref.contentType())
+                .param("size", ref.size())
+                .update();
+        return jdbc.sql("select * from media where tenant = :tenant and sha256 = :sha256")
+                .param("tenant", tenant).param("sha256", ref.sha256())
+                .query(ROW).single();
+    }
+
+    Optional<MediaRecord> find(String tenant, String id) {
+        return jdbc.sql("select * from media where tenant = :tenant and id = :id")
+                .param("tenant", tenant).param("id", id)
+                .query(ROW).optional();
+    }
+
+    private static MediaRecord map(ResultSet rs, int row) throws SQLException {
+        MediaRef ref = new MediaRef(rs.getString("bucket"), rs.getString("object_key"), rs.getString("content_type"),
+                rs.getString("sha256"), rs.getLong("size"));
+        return new MediaRecord(rs.getString("id"), rs.getString("tenant"), ref,
+                rs.getTimestamp("created_at").toInstant());
+    }
+}

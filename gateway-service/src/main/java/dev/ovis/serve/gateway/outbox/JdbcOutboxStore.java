@@ -1,0 +1,61 @@
+package dev.ovis.serve.gateway.outbox;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code outbox} table in PostgreSQL. */
+@Repository
+class JdbcOutboxStore implements OutboxStore {
+
+    private final JdbcClient jdbc;
+
+    JdbcOutboxStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void append(String topic, String key, String envelopeJson) {
+        jdbc.sql("insert into outbox (topic, message_key, envelope) values (:topic, :key, cast(:envelope as jsonb))")
+                .param("topic", topic).param("key", key).param("envelope", envelopeJson).update();
+    }
+
+    @Override
+    public List<OutboxMessage> lockUnpublished(int limit) {
+        return jdbc.sql("""
+                select id, topic, message_key, envelope::text as envelope, attempts from outbox
+                where published_at is null order by id limit :limit for update skip locked""")
+                .param("limit", limit)
+                .query((rs, n) -> new OutboxMessage(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
+                        rs.getString("envelope"), rs.getInt("attempts")))
+                .list();
+    }
+
+    @Override
+    public void markPublished(Collection<Long> ids) {
+        if (!ids.isEmpty()) {
+            jdbc.sql("update outbox set published_at = now() where id in (:ids)").param("ids", ids).update();
+        }
+    }
+
+    @Override
+    public void markFailed(long id, String error) {
+        jdbc.sql("update outbox set attempts = attempts + 1, last_error = :error where id = :id")
+                .param("id", id).param("error", error).update();
+    }
+
+    @Override
+    public Backlog backlog() {
+        return jdbc.sql("select count(*) as pending, min(created_at) as oldest from outbox where published_at is null")
+                .query((rs, n) -> {
+                    Timestamp oldest = rs.getTimestamp("oldest");
+                    Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), Instant.now());
+                    return new Backlog(rs.getLong("pending"), age.isNegative() ? Duration.ZERO : age);
+                })
+                .single();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.ovis.serve.gateway.outbox;
+
+import dev.ovis.serve.gateway.GatewayProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import dev.ovis.serve.support.kafka.EnvelopeJson;
+import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires the relay to the database and the broker. */
+@Configuration(proxyBeanMethods = false)
+class OutboxConfiguration {
+
+    @Bean
+    KafkaOutboxSender outboxSender(EnvelopePublisher publisher, EnvelopeJson json) {
+        return new KafkaOutboxSender(publisher, json);
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(OutboxStore store, OutboxSender sender, TransactionTemplate transactions,
+                            GatewayProperties properties, MeterRegistry meters) {
+        return new OutboxRelay(store, sender, transactions, properties.outbox(), meters);
+    }
+}

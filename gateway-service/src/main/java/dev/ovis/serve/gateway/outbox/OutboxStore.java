@@ -1,0 +1,28 @@
+package dev.ovis.serve.gateway.outbox;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/** Where outbox rows live; {@link JdbcOutboxStore} in production. Blocking. */
+interface OutboxStore {
+
+    /** Adds a row, inside the caller's transaction. */
+    void append(String topic, String key, String envelopeJson);
+
+    /**
+     * Up to {@code limit} unpublished rows in id order, locked until the surrounding transaction
+     * ends (rows another relay holds are skipped, so two gateway instances never publish the same batch).
+     */
+    List<OutboxMessage> lockUnpublished(int limit);
+
+    void markPublished(Collection<Long> ids);
+
+    void markFailed(long id, String error);
+
+    /** How many rows wait and how old the oldest is ({@link Duration#ZERO} when none). */
+    Backlog backlog();
+
+    record Backlog(long pending, Duration oldest) {
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ovis.serve.gateway.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ovis.serve.gateway.GatewayIntegrationTest;
+import dev.ovis.serve.gateway.TestMedia;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.web.reactive.function.BodyInserters;
+import reactor.core.publisher.Flux;
+
+/** Uploads on real S3 and Postgres: limits, type sniffing, dedupe, tenant isolation (max-bytes is 1 MB here). */
+class MediaIT extends GatewayIntegrationTest {
+
+    private static final int LIMIT = 1024 * 1024;
+
+    @Test
+    void anUploadOverTheLimitIsRefusedWith413WhetherOrNotItsLengthIsDeclared() {
+        // declared length: refused before reading
+        as(KEY_A).post().uri("/v1/media").contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .bodyValue(TestMedia.png(LIMIT + 1)).exchange()
+                .expectStatus().isEqualTo(413)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:ovis-serve:problem:media-too-large")
+                .jsonPath("$.status").isEqualTo(413)
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains(Integer.toString(LIMIT)));
+
+        // chunked, no length: refused while streaming, as soon as it passes the limit
+        byte[] big = TestMedia.png(LIMIT + 64 * 1024);
+        Flux<DataBuffer> chunks = Flux.range(0, big.length / 16384 + 1)
+                .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(java.nio.ByteBuffer.wrap(big, i * 16384, Math.min(16384, big.length - i * 16384))));
+        as(KEY_A).post().uri("/v1/media").contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .body(chunks, DataBuffer.class).exchange()
+                .expectStatus().isEqualTo(413)
+                .expectBody().jsonPath("$.code").isEqualTo("media-too-large");
+    }
+
+    @Test
+    void bytesThatAreNotSupportedMediaAreRefusedWith415WhateverTheClaimedType() {
+        MultipartBodyBuilder multipart = new MultipartBodyBuilder();
+        multipart.part("file", TestMedia.text("%PDF-1.7 not an image at all")).filename("cat.png").contentType(MediaType.IMAGE_PNG);
+        as(KEY_A).post().uri("/v1/media").contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(BodyInserters.fromMultipartData(multipart.build())).exchange()
+                .expectStatus().isEqualTo(415)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:ovis-serve:problem:unsupported-media-type")
+                .jsonPath("$.code").isEqualTo("unsupported-media-type")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("PNG"));
+    }
+
+    @Test
+    void aMultipartUploadWithoutAFilePartIsABadRequest() {
+        MultipartBodyBuilder multipart = new MultipartBodyBuilder();
+        multipart.part("picture", TestMedia.png(100)).filename("a.png");
+        as(KEY_A).post().uri("/v1/media").contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(BodyInserters.fromMultipartData(multipart.build())).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("'file'"));
+    }
+
+    @Test
+    void theSameContentUploadedTwiceIsOneMediaAndAVideoIsSniffed() {
+        byte[] video = TestMedia.mp4(4096);
+        Map<String, Object> first = upload(video);
+        Map<String, Object> second = upload(video);
+        assertThat(second.get("id")).isEqualTo(first.get("id"));
+        assertThat(first).containsEntry("contentType", "video/mp4").containsEntry("size", 4096);
+        as(KEY_A).get().uri("/v1/media/{id}", first.get("id")).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.sha256").isEqualTo(first.get("sha256"));
+    }
+
+    private Map<String, Object> upload(byte[] bytes) {
+        return as(KEY_A).post().uri("/v1/media").contentType(MediaType.APPLICATION_OCTET_STREAM).bodyValue(bytes)
+                .exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+    }
+}
