@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * The {@link StageContext} of one attempt at one job. Progress and stream chunks are published
  * without waiting (they are keyed by the job id, so they stay in order with the outcome that
  * follows); {@link #finish} sends the last coalesced progress and waits for what is in flight.
+ * Thread-safe, so a handler may report from a worker thread of its own.
  */
 final class PublishingStageContext implements StageContext {
 
@@ -69,7 +70,7 @@ final class PublishingStageContext implements StageContext {
     }
 
     @Override
-    public void progress(double fraction, String message) {
+    public synchronized void progress(double fraction, String message) {
         Double clamped = Double.isNaN(fraction) ? null : Math.max(0.0, Math.min(1.0, fraction));
         JobEvent event = new JobEvent(request.jobId(), request.stage(), JobStatus.RUNNING, clamped, message, null, null);
         long now = nanoClock.getAsLong();
@@ -83,13 +84,13 @@ final class PublishingStageContext implements StageContext {
     }
 
     /** Publishes a note (e.g. "retrying") as a progress event right away. */
-    void note(String message) {
+    synchronized void note(String message) {
         sendProgress(new JobEvent(request.jobId(), request.stage(), JobStatus.RUNNING, null, message, null, null),
                 nanoClock.getAsLong());
     }
 
     @Override
-    public void stream(StreamChunk chunk) {
+    public synchronized void stream(StreamChunk chunk) {
         if (request.replyTo() == null) {
             return;
         }
@@ -104,7 +105,7 @@ final class PublishingStageContext implements StageContext {
     }
 
     /** Sends the coalesced last progress, then waits (bounded) until progress and chunks are acknowledged. */
-    void finish(Duration timeout) {
+    synchronized void finish(Duration timeout) {
         if (pendingProgress != null) {
             sendProgress(pendingProgress, nanoClock.getAsLong());
         }

@@ -2,7 +2,7 @@ package dev.ovis.serve.support.stage;
 
 import dev.ovis.serve.common.chat.StreamChunk;
 
-/** What a {@link StageHandler} can do while it works on one job. Used by the handler's thread only. */
+/** What a {@link StageHandler} can do while it works on one job. Safe to call from any thread. */
 public interface StageContext {
 
     /** The job being handled. */

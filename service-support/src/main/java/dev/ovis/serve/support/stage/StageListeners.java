@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -44,11 +45,13 @@ public final class StageListeners implements SmartLifecycle {
     private static final String CONTROL = "control";
 
     private final Map<String, MessageListenerContainer> containers = new LinkedHashMap<>();
+    private final AtomicBoolean stopping;
     private volatile boolean running;
 
     StageListeners(List<StageProcessor> processors, EnvelopeListenerFactory factory, EnvelopePublisher publisher,
                    UnreadableRecordRecoverer unreadable, CancelledJobs cancelledJobs, StageProperties properties,
-                   String source) {
+                   String source, AtomicBoolean stopping) {
+        this.stopping = stopping;
         List<String> stageNames = new ArrayList<>();
         for (StageProcessor processor : processors) {
             String stage = processor.stage().name().toLowerCase(Locale.ROOT);
@@ -100,6 +103,10 @@ public final class StageListeners implements SmartLifecycle {
             unreadable.accept(record, error);
             return;
         }
+        if (causedBy(error, StageStoppingException.class)) {
+            log.info("Job {}: not acknowledged, the stage is stopping", jobId);
+            return;
+        }
         log.error("Job {}: giving up on {}-{}@{} after retries", jobId, record.topic(), record.partition(),
                 record.offset(), error);
         String stage = processor.stage().name().toLowerCase(Locale.ROOT);
@@ -114,8 +121,12 @@ public final class StageListeners implements SmartLifecycle {
     }
 
     private static boolean isUnreadable(Throwable error) {
+        return causedBy(error, DeserializationException.class);
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DeserializationException) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }
@@ -162,6 +173,7 @@ public final class StageListeners implements SmartLifecycle {
 
     @Override
     public void start() {
+        stopping.set(false);
         containers.values().forEach(MessageListenerContainer::start);
         running = true;
         if (!containers.isEmpty()) {
@@ -171,6 +183,7 @@ public final class StageListeners implements SmartLifecycle {
 
     @Override
     public void stop() {
+        stopping.set(true);
         running = false;
         containers.values().forEach(MessageListenerContainer::stop);
     }

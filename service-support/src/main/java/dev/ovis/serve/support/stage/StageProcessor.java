@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +48,11 @@ final class StageProcessor {
     private final Duration sendTimeout;
     private final LongSupplier nanoClock;
     private final Pause pause;
+    private final BooleanSupplier stopping;
 
     StageProcessor(StageHandler handler, EnvelopePublisher publisher, CancelledJobs cancelledJobs,
                    StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
-                   LongSupplier nanoClock, Pause pause) {
+                   LongSupplier nanoClock, Pause pause, BooleanSupplier stopping) {
         this.handler = handler;
         this.stage = handler.stage();
         this.stageName = stage.name().toLowerCase(Locale.ROOT);
@@ -62,6 +64,7 @@ final class StageProcessor {
         this.sendTimeout = sendTimeout;
         this.nanoClock = nanoClock;
         this.pause = pause;
+        this.stopping = stopping;
     }
 
     Stage stage() {
@@ -109,6 +112,10 @@ final class StageProcessor {
                 log.error("Job {}: the {} handler threw", jobId, stageName, e);
             }
             context.finish(sendTimeout);
+            if (failure != null && stopping.getAsBoolean()) {
+                // resources may be closing under the handler: leave the job for another instance
+                throw new StageStoppingException(jobId, failure);
+            }
             if (context.cancelled() || (failure != null && failure.code() == ErrorCode.CANCELLED)) {
                 return cancel(request);
             }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -59,6 +60,7 @@ public class StageRuntimeAutoConfiguration {
                                   @Value("${spring.application.name:ovis-serve}") String source) {
         MeterRegistry registry = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
         Set<Object> seen = new HashSet<>();
+        AtomicBoolean stopping = new AtomicBoolean();
         List<StageProcessor> processors = handlers.orderedStream().map(handler -> {
             if (!seen.add(handler.stage())) {
                 throw new IllegalStateException("two StageHandler beans serve the " + handler.stage() + " stage");
@@ -68,9 +70,9 @@ public class StageRuntimeAutoConfiguration {
             }
             return new StageProcessor(handler, publisher, cancelledJobs, properties,
                     new StageMetrics(registry, handler.stage()), source, sendTimeout(kafkaProperties),
-                    System::nanoTime, StageRuntimeAutoConfiguration::sleep);
+                    System::nanoTime, StageRuntimeAutoConfiguration::sleep, stopping::get);
         }).toList();
-        return new StageListeners(processors, factory, publisher, unreadable, cancelledJobs, properties, source);
+        return new StageListeners(processors, factory, publisher, unreadable, cancelledJobs, properties, source, stopping);
     }
 
     private static Duration sendTimeout(OvisKafkaProperties kafkaProperties) {

@@ -43,12 +43,13 @@ class StageProcessorTests {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicLong clock = new AtomicLong();
     private final List<Duration> pauses = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
     private StageProcessor processor(StageHandler handler) {
         StageProperties properties = new StageProperties(handler.stage(), 1, 3, Duration.ofMillis(100),
                 Duration.ofMinutes(30), Duration.ofMillis(250), 100, Duration.ofHours(1));
         return new StageProcessor(handler, publisher, cancelled, properties, new StageMetrics(meters, handler.stage()),
-                "test-service", Duration.ofSeconds(1), clock::get, pause -> pauses.add(pause));
+                "test-service", Duration.ofSeconds(1), clock::get, pause -> pauses.add(pause), stopping::get);
     }
 
     private static StageRequest request(Stage stage, String replyTo) {
@@ -265,6 +266,17 @@ class StageProcessorTests {
         StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> new StageOutcome.Complete(RESULT)));
 
         assertThatThrownBy(() -> processor.process(request(Stage.LLM, null))).isInstanceOf(PublishException.class);
+    }
+
+    @Test
+    void aFailureWhileTheStageStopsLeavesTheJobForRedeliveryInsteadOfFailingIt() {
+        StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> {
+            stopping.set(true);
+            throw new IllegalStateException("session closed");
+        }));
+
+        assertThatThrownBy(() -> processor.process(request(Stage.LLM, null))).isInstanceOf(StageStoppingException.class);
+        assertThat(publisher.ids()).containsExactly("job-1:llm:running");
     }
 
     @Test
