@@ -8,6 +8,7 @@ need() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p"); don
 # --- packages (one `need` line per area; keep additive) ---
 need python3-torch python3-onnx python3-numpy python3-pil   # exporter: tools/exporter, fixture regeneration IT
 need libpulse0   # video-service: the ffmpeg/ffprobe programs bundled in org.bytedeco:ffmpeg link libpulse
+need docker-compose util-linux   # infra: `docker-compose config` validates docker-compose.yml in CI; unshare runs embedded PostgreSQL as root
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
