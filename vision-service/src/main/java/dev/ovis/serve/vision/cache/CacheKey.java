@@ -9,7 +9,7 @@ import java.util.Objects;
  * learn from a cache hit that another uploaded the same image.
  *
  * @param tenant       owner of the job
- * @param modelId      the vision model's id (name and weights hash)
+ * @param modelId      the vision model's cache id (name and weights hash)
  * @param imageSha256  sha256 of the image file
  * @param maxPartition Ovis2 max_partition (1–12)
  * @param orientation  whether EXIF orientation was applied

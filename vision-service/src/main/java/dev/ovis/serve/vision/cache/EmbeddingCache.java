@@ -80,12 +80,16 @@ public final class EmbeddingCache {
         }
     }
 
-    /** Stores {@code embeddings} ({@code [crops,256,hidden]}) for {@code key} and returns where they are. */
-    public VisualEmbeddings put(CacheKey key, String dtype, ImageLayout layout, int hidden, float[] embeddings) {
+    /**
+     * Stores {@code embeddings} ({@code [crops,256,hidden]}) for {@code key} and returns where they are.
+     *
+     * @param modelId the model name the llm stage knows the model by
+     */
+    public VisualEmbeddings put(CacheKey key, String modelId, String dtype, ImageLayout layout, int hidden, float[] embeddings) {
         String objectKey = key.objectKey(dtype);
         byte[] tensor = EmbeddingBlob.encode(embeddings, dtype);
         MediaRef ref = store.putBytes(objectKey, tensor, TENSOR_TYPE);
-        VisualEmbeddings stored = new VisualEmbeddings(ref, key.modelId(), layout, hidden, dtype);
+        VisualEmbeddings stored = new VisualEmbeddings(ref, modelId, layout, hidden, dtype);
         if (properties.enabled()) {
             byte[] sidecar = json.writeValueAsBytes(stored);
             store.putBytes(sidecar(objectKey), sidecar, "application/json");

@@ -50,7 +50,7 @@ public final class ImageEmbedder {
      */
     public Result embed(String tenant, MediaRef media, int maxPartition)
             throws InvalidImageException, TokenizationException, InterruptedException {
-        CacheKey key = new CacheKey(tenant, model.id(), media.sha256(), maxPartition, imageProperties.applyOrientation());
+        CacheKey key = new CacheKey(tenant, model.cacheId(), media.sha256(), maxPartition, imageProperties.applyOrientation());
         Optional<VisualEmbeddings> hit = cache.find(key, model.storeDtype());
         if (hit.isPresent()) {
             return new Result(hit.get(), true);
@@ -61,7 +61,7 @@ public final class ImageEmbedder {
         PreprocessedImage pre = preprocessor.preprocess(image, maxPartition);
         image = null;
         float[] embeddings = tokenizer.tokenize(pre.pixelValues(), pre.crops());
-        return new Result(cache.put(key, model.storeDtype(), pre.layout(), tokenizer.hidden(), embeddings), false);
+        return new Result(cache.put(key, model.id(), model.storeDtype(), pre.layout(), tokenizer.hidden(), embeddings), false);
     }
 
     /**

@@ -85,7 +85,7 @@ public final class VisionStageHandler implements StageHandler {
         } catch (ObjectStoreException e) {
             throw new StageException(e.code(), which + ": " + e.getMessage(), e);
         } catch (TokenizationException e) {
-            throw new StageException(ErrorCode.INTERNAL, which + ": " + e.getMessage(), e);
+            throw new StageException(e.shutdown() ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL, which + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StageException(ErrorCode.UNAVAILABLE, which + ": interrupted (the service is shutting down)", e);

@@ -97,7 +97,7 @@ public final class BatchingVisualTokenizer implements VisualTokenizer, AutoClose
     private void enqueue(Slice slice) throws InterruptedException, TokenizationException {
         while (!queue.offer(slice, 100, TimeUnit.MILLISECONDS)) {
             if (closed.get()) {
-                throw new TokenizationException("the visual tokenizer is shut down");
+                throw TokenizationException.shutDown();
             }
         }
         if (closed.get()) {
@@ -142,7 +142,7 @@ public final class BatchingVisualTokenizer implements VisualTokenizer, AutoClose
             Thread.currentThread().interrupt();
         } finally {
             if (carry != null) {
-                carry.done.completeExceptionally(new TokenizationException("the visual tokenizer is shut down"));
+                carry.done.completeExceptionally(TokenizationException.shutDown());
             }
         }
     }
@@ -173,7 +173,7 @@ public final class BatchingVisualTokenizer implements VisualTokenizer, AutoClose
 
     private void failQueued() {
         for (Slice s; (s = queue.poll()) != null; ) {
-            s.done.completeExceptionally(new TokenizationException("the visual tokenizer is shut down"));
+            s.done.completeExceptionally(TokenizationException.shutDown());
         }
     }
 

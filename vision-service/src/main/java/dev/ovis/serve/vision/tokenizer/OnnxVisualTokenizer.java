@@ -74,7 +74,7 @@ public final class OnnxVisualTokenizer implements VisualTokenizer, AutoCloseable
      */
     void run(Buffers b, int crops) throws TokenizationException {
         if (closed.get()) {
-            throw new TokenizationException("the visual tokenizer is closed");
+            throw TokenizationException.shutDown();
         }
         long[] inShape = {crops, 3, 448, 448};
         long[] outShape = {crops, TOKENS, model.hidden()};

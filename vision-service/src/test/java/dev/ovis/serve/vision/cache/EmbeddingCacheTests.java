@@ -18,7 +18,7 @@ class EmbeddingCacheTests {
         EmbeddingCache cache = new EmbeddingCache(store, CacheProperties.defaults());
         CacheKey key = new CacheKey("acme", "tiny@123", SHA, 9, true);
         // when
-        VisualEmbeddings stored = cache.put(key, "float32", new ImageLayout(2, 2), 4, embeddings(5, 4));
+        VisualEmbeddings stored = cache.put(key, "tiny", "float32", new ImageLayout(2, 2), 4, embeddings(5, 4));
         // then
         assertThat(cache.find(key, "float32")).contains(stored);
         assertThat(store.exists(stored.tensor().key())).isTrue();
@@ -29,14 +29,14 @@ class EmbeddingCacheTests {
     void anotherInstanceFindsItThroughTheSidecar() {
         CacheKey key = new CacheKey("acme", "tiny@123", SHA, 9, true);
         VisualEmbeddings stored = new EmbeddingCache(store, CacheProperties.defaults())
-                .put(key, "float16", new ImageLayout(1, 3), 4, embeddings(4, 4));
+                .put(key, "tiny", "float16", new ImageLayout(1, 3), 4, embeddings(4, 4));
         assertThat(new EmbeddingCache(store, CacheProperties.defaults()).find(key, "float16")).contains(stored);
     }
 
     @Test
     void everyPreprocessingParameterAndTheTenantAreInTheKey() {
         EmbeddingCache cache = new EmbeddingCache(store, CacheProperties.defaults());
-        cache.put(new CacheKey("acme", "tiny@123", SHA, 9, true), "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
+        cache.put(new CacheKey("acme", "tiny@123", SHA, 9, true), "tiny", "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
         assertThat(cache.find(new CacheKey("acme", "tiny@123", SHA, 4, true), "float32")).isEmpty();
         assertThat(cache.find(new CacheKey("acme", "tiny@123", SHA, 9, false), "float32")).isEmpty();
         assertThat(cache.find(new CacheKey("acme", "other@456", SHA, 9, true), "float32")).isEmpty();
@@ -48,7 +48,7 @@ class EmbeddingCacheTests {
     void aResultGoneFromTheStoreIsAMiss() {
         EmbeddingCache cache = new EmbeddingCache(store, CacheProperties.defaults());
         CacheKey key = new CacheKey("acme", "tiny@123", SHA, 9, true);
-        VisualEmbeddings stored = cache.put(key, "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
+        VisualEmbeddings stored = cache.put(key, "tiny", "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
         store.delete(stored.tensor().key());
         assertThat(cache.find(key, "float32")).isEmpty();
     }
@@ -60,11 +60,11 @@ class EmbeddingCacheTests {
         CacheKey a = new CacheKey("acme", "m", "aa".repeat(32), 1, true);
         CacheKey b = new CacheKey("acme", "m", "bb".repeat(32), 1, true);
         CacheKey c = new CacheKey("acme", "m", "cc".repeat(32), 1, true);
-        cache.put(a, "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
-        cache.put(b, "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
+        cache.put(a, "tiny", "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
+        cache.put(b, "tiny", "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
         assertThat(cache.find(a, "float32")).isPresent(); // a is now more recent than b
         // when
-        cache.put(c, "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
+        cache.put(c, "tiny", "float32", new ImageLayout(1, 1), 4, embeddings(1, 4));
         // then b went, from memory and from the store
         assertThat(store.exists(b.objectKey("float32"))).isFalse();
         assertThat(cache.find(b, "float32")).isEmpty();

@@ -80,7 +80,7 @@ class VisionStageHandlerTests {
         assertThat(parts.get(2).visual().layout()).isEqualTo(new ImageLayout(1, 1));
         assertThat(parts.get(3).visual().layout()).as("video frames use max_partition 1").isEqualTo(new ImageLayout(1, 1));
         assertThat(parts.get(1).visual().tensor().size()).isEqualTo(256L * model.hidden() * 4);
-        assertThat(parts.get(1).visual().modelId()).isEqualTo(model.id());
+        assertThat(parts.get(1).visual().modelId()).as("the name the llm stage checks").isEqualTo("ovis2-random-tiny-seed0-fp32");
         assertThat(context.progress).containsExactly(1.0 / 3, 2.0 / 3, 1.0);
         assertThat(context.messages.get(0)).isEqualTo("image 1 of 3 embedded");
     }

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The vision benchmark (docs/benchmarks.md, "Vision"): preprocessing throughput for 12 MP photos,
+# tokenizer overhead against a bare OrtSession.run, cached vs uncached latency.
+#   vision-service/bench.sh [MODEL_DIR [CROPS_PER_RUN [RUNS]]]
+# MODEL_DIR is relative to vision-service/ (default ../fixtures/tiny-ovis2; the 1B-shaped random
+# model: ../models/random-1b-fp32, made by tools/export-random.sh 1b).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/java-env.sh
+exec ./mvnw -B -q -pl vision-service -am -Pbench test-compile -Dbench.args="$*"
