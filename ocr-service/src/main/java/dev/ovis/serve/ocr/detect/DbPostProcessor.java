@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a DB probability map into text boxes: binarise at {@code threshold}, find connected
+ * Turns a DB probability map into text boxes: binarise at {@code threshold} (optionally
+ * dilate), find connected
  * regions (8-connectivity, the outer border of each region stands in for its contour), fit a
  * minimum-area rectangle to each, drop those whose mean probability is below
  * {@code boxThreshold}, unclip (offset outwards) and fit again.
@@ -13,10 +14,13 @@ import java.util.List;
  * @param threshold     binarisation threshold on the probability map
  * @param boxThreshold  minimum mean probability inside a box
  * @param unclipRatio   how far boxes grow: {@code area * ratio / perimeter}
+ * @param dilate        grow the binary map by one pixel (2x2) before finding regions: with it
+ *                      and a larger unclip ratio, boxes keep the space between words (docs/ocr.md)
  * @param minSize       boxes with a shorter side (before unclip) are noise
  * @param maxCandidates the most regions considered (largest first)
  */
-public record DbPostProcessor(double threshold, double boxThreshold, double unclipRatio, int minSize, int maxCandidates) {
+public record DbPostProcessor(double threshold, double boxThreshold, double unclipRatio, boolean dilate, int minSize,
+        int maxCandidates) {
 
     /** A box in map pixels with its mean probability. */
     public record ScoredBox(Quad quad, double score) {
@@ -26,6 +30,9 @@ public record DbPostProcessor(double threshold, double boxThreshold, double uncl
         boolean[] bitmap = new boolean[probability.length];
         for (int i = 0; i < probability.length; i++) {
             bitmap[i] = probability[i] > threshold;
+        }
+        if (dilate) {
+            bitmap = dilate(bitmap, width, height);
         }
         List<List<Point>> regions = new ConnectedRegions(bitmap, width, height).borders();
         regions.sort((a, b) -> Integer.compare(b.size(), a.size()));
@@ -46,6 +53,19 @@ public record DbPostProcessor(double threshold, double boxThreshold, double uncl
                 continue;
             }
             out.add(new ScoredBox(Quad.ordered(grown.corners()), score));
+        }
+        return out;
+    }
+
+    /** 2x2 dilation: a pixel is set when it or its left, upper or upper-left neighbour is. */
+    static boolean[] dilate(boolean[] bitmap, int width, int height) {
+        boolean[] out = new boolean[bitmap.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                out[i] = bitmap[i] || (x > 0 && bitmap[i - 1]) || (y > 0 && bitmap[i - width])
+                        || (x > 0 && y > 0 && bitmap[i - width - 1]);
+            }
         }
         return out;
     }

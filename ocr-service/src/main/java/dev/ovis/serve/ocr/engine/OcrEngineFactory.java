@@ -49,7 +49,7 @@ public final class OcrEngineFactory implements AutoCloseable {
 
     private PaddleReader paddle(OcrProperties.Paddle p, ModelLoader loader) throws IOException, OrtException {
         OnnxModel det = open(loader, p.detector(), "det", p.threads());
-        var detector = new OnnxTextDetector(det, new DbPostProcessor(0.3, p.boxThreshold(), p.unclipRatio(), 3, 1000),
+        var detector = new OnnxTextDetector(det, new DbPostProcessor(0.3, p.boxThreshold(), p.unclipRatio(), p.dilate(), 3, 1000),
                 p.maxSideLength(), 16);
         OnnxOrientationClassifier classifier = null;
         if (p.classifier() != null) {

@@ -27,10 +27,10 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
     static final String MODELS = "classpath:models/";
 
     public OcrProperties {
-        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null) : paddle;
+        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null, null) : paddle;
         tesseract = tesseract == null ? new Tesseract(null, null, null, null) : tesseract;
         limits = limits == null ? new Limits(null, null) : limits;
-        autoMinConfidence = autoMinConfidence == null ? 0.80 : autoMinConfidence;
+        autoMinConfidence = autoMinConfidence == null ? 0.90 : autoMinConfidence;
     }
 
     /**
@@ -42,10 +42,12 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
      * @param maxSideLength detection input's longer side at most this many pixels
      * @param boxThreshold  DB: minimum mean probability of a box
      * @param unclipRatio   DB: how far boxes grow
+     * @param dilate        DB: dilate the binary map before finding regions
      * @param minConfidence lines read with less are dropped
      */
     public record Paddle(Boolean enabled, ModelFile detector, ModelFile classifier, List<@Valid Recognizer> recognizers,
-            Integer threads, Integer maxSideLength, Double boxThreshold, Double unclipRatio, Double minConfidence) {
+            Integer threads, Integer maxSideLength, Double boxThreshold, Double unclipRatio, Boolean dilate,
+            Double minConfidence) {
 
         public Paddle {
             enabled = enabled == null || enabled;
@@ -61,7 +63,8 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
             threads = threads == null ? 0 : threads;
             maxSideLength = maxSideLength == null ? 960 : maxSideLength;
             boxThreshold = boxThreshold == null ? 0.5 : boxThreshold;
-            unclipRatio = unclipRatio == null ? 1.6 : unclipRatio;
+            unclipRatio = unclipRatio == null ? 2.0 : unclipRatio;
+            dilate = dilate == null || dilate;
             minConfidence = minConfidence == null ? 0.5 : minConfidence;
         }
     }

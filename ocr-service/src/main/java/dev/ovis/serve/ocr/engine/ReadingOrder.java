@@ -102,7 +102,7 @@ public final class ReadingOrder {
                 columns.forEach(c -> cut(c, h, out));
                 return;
             }
-            List<List<Item>> bands = split(items, false, 0.9 * h);
+            List<List<Item>> bands = split(items, false, 1.5 * h);
             if (bands.size() > 1) {
                 bands.forEach(b -> cut(b, h, out));
                 return;

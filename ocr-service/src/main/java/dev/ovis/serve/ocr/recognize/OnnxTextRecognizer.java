@@ -17,14 +17,14 @@ import java.util.Set;
 
 /**
  * A PP-OCR (SVTR/CRNN) recognition model on ONNX Runtime with CTC decoding. Crops are scaled to
- * height 48 keeping their aspect, batched by similar aspect ratio (less padding, less work), and
+ * height 48 keeping their aspect, sorted by aspect ratio and batched only while padding stays
+ * under 10% of the batch (on a CPU, padded columns are pure waste; measured in docs/ocr.md), and
  * normalised to [-1, 1] in BGR order; padding columns are 0 after normalisation, as in training.
  */
 public final class OnnxTextRecognizer implements TextRecognizer {
 
     private static final int HEIGHT = 48;
-    private static final int MIN_WIDTH = 320;
-    private static final int MAX_WIDTH = 48 * 40;
+        private static final int MAX_WIDTH = 48 * 40;
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
 
     private final String name;
@@ -58,12 +58,9 @@ public final class OnnxTextRecognizer implements TextRecognizer {
         Integer[] order = new Integer[crops.size()];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, Comparator.comparingDouble(i -> aspect(crops.get(i))));
-        for (int start = 0; start < order.length; start += batchSize) {
-            int n = Math.min(batchSize, order.length - start);
-            double maxAspect = (double) MIN_WIDTH / HEIGHT;
-            for (int i = 0; i < n; i++) {
-                maxAspect = Math.max(maxAspect, aspect(crops.get(order[start + i])));
-            }
+        for (int start = 0, n; start < order.length; start += n) {
+            n = batchLength(crops, order, start);
+            double maxAspect = aspect(crops.get(order[start + n - 1]));
             int width = (int) Math.min(MAX_WIDTH, Math.ceil(HEIGHT * maxAspect));
             FloatBuffer input = ByteBuffer.allocateDirect(n * 3 * HEIGHT * width * Float.BYTES)
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -86,6 +83,21 @@ public final class OnnxTextRecognizer implements TextRecognizer {
             }
         }
         return List.of(out);
+    }
+
+    /** How many crops from {@code start} (sorted by aspect) fit one batch with under 10% padding. */
+    private int batchLength(List<RgbImage> crops, Integer[] order, int start) {
+        double sum = 0;
+        int n = 0;
+        while (start + n < order.length && n < batchSize) {
+            double a = aspect(crops.get(order[start + n]));
+            if (n > 0 && a * (n + 1) > 1.1 * (sum + a)) {
+                break;
+            }
+            sum += a;
+            n++;
+        }
+        return n;
     }
 
     private static double aspect(RgbImage crop) {

@@ -20,7 +20,7 @@ public final class TesseractLanguages {
             Map.entry("hi", "hin"), Map.entry("mr", "mar"), Map.entry("ne", "nep"), Map.entry("bn", "ben"),
             Map.entry("ta", "tam"), Map.entry("te", "tel"), Map.entry("th", "tha"), Map.entry("ja", "jpn"),
             Map.entry("ko", "kor"), Map.entry("zh", "chi_sim"), Map.entry("zh-hant", "chi_tra"),
-            Map.entry("id", "ind"), Map.entry("ms", "msa"));
+            Map.entry("id", "ind"), Map.entry("ms", "msa"), Map.entry("sw", "swa"));
 
     private static final Map<String, String> SCRIPT_TO_ISO = Map.ofEntries(
             Map.entry("Latin", "en"), Map.entry("Han", "zh"), Map.entry("Japanese", "ja"), Map.entry("Katakana", "ja"),

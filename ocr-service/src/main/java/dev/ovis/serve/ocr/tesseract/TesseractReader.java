@@ -84,14 +84,25 @@ public final class TesseractReader implements PageReader {
                         + "': install the Debian package " + TesseractLanguages.debianPackage(code));
             }
         }
-        byte[] tsv = run(List.of(command, "stdin", "stdout", "-l", String.join("+", codes), "--psm",
-                Integer.toString(pageSegmentationMode), "tsv"), png(image));
+        byte[] png = png(image);
         boolean noSpaces = NO_SPACES.contains(codes.iterator().next());
+        List<TsvParser.TsvLine> found = tsv(png, codes, pageSegmentationMode, noSpaces);
+        if (found.isEmpty() && pageSegmentationMode != 6) {
+            // automatic layout analysis sometimes finds no text block on a short snippet ("Empty page!!");
+            // reading the page as one uniform block then does
+            found = tsv(png, codes, 6, noSpaces);
+        }
         List<OcrLine> lines = new ArrayList<>();
-        for (TsvParser.TsvLine line : TsvParser.parse(new String(tsv, StandardCharsets.UTF_8), noSpaces)) {
+        for (TsvParser.TsvLine line : found) {
             lines.add(new OcrLine(line.text(), line.confidence(), line.box(), name(), languageOf(line.text(), isoCodes)));
         }
         return lines;
+    }
+
+    private List<TsvParser.TsvLine> tsv(byte[] png, Set<String> codes, int psm, boolean noSpaces) throws OcrException {
+        byte[] out = run(List.of(command, "stdin", "stdout", "-l", String.join("+", codes), "--psm", Integer.toString(psm),
+                "tsv"), png);
+        return TsvParser.parse(new String(out, StandardCharsets.UTF_8), noSpaces);
     }
 
     /** The script Tesseract's orientation and script detection sees, or {@code null} when it cannot tell. */
