@@ -42,6 +42,7 @@ public final class DecodeEngine implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int runningCount;
+    private volatile EngineStats stats = new EngineStats(0, 0, 0, 0, 0);
 
     public DecodeEngine(OnnxDecoder decoder, EmbeddingRows textRows, TokenText text, EngineSettings settings) {
         this.decoder = decoder;
@@ -78,6 +79,11 @@ public final class DecodeEngine implements AutoCloseable {
     /** Requests waiting for room. */
     public int queued() {
         return scheduler.queued();
+    }
+
+    /** Counters since start. */
+    public EngineStats stats() {
+        return stats;
     }
 
     /** Sequences in the running batch (read from another thread: a metric, not exact). */
@@ -174,6 +180,7 @@ public final class DecodeEngine implements AutoCloseable {
 
     private void prefill(Sequence s) {
         int length = s.request.positions();
+        long start = System.nanoTime();
         try {
             LongBuffer ones = directLongs(length);
             LongBuffer ids = directLongs(length);
@@ -187,6 +194,9 @@ public final class DecodeEngine implements AutoCloseable {
             decoder.run(s.request.embeddings().duplicate(), 1, length, ones, ids, past, present, rowLogits);
             s.prefillKv = present;
             s.sample(rowLogits, spec.vocab());
+            EngineStats now = stats;
+            stats = new EngineStats(now.prefills() + 1, now.prefillNanos() + System.nanoTime() - start, now.steps(),
+                    now.stepRows(), now.stepNanos());
         } catch (OrtException | RuntimeException e) {
             log.warn("prefill of {} failed", s.request.id(), e);
             s.generation.fail(new Failure(ErrorCode.INTERNAL, "prefill failed: " + e.getMessage()));
@@ -195,6 +205,7 @@ public final class DecodeEngine implements AutoCloseable {
     }
 
     private void step() {
+        long start = System.nanoTime();
         int batch = running.size();
         int past = kv.length();
         if (mask.capacity() < batch * (past + 1)) {
@@ -223,6 +234,9 @@ public final class DecodeEngine implements AutoCloseable {
         for (int row = 0; row < batch; row++) {
             running.get(row).sample(stepLogits.position(row * spec.vocab()), spec.vocab());
         }
+        EngineStats now = stats;
+        stats = new EngineStats(now.prefills(), now.prefillNanos(), now.steps() + 1, now.stepRows() + batch,
+                now.stepNanos() + System.nanoTime() - start);
     }
 
     private void failRunning(Failure failure) {

@@ -30,6 +30,8 @@ public final class Generation {
     private FinishReason finishReason;
     private Usage usage;
     private Failure failure;
+    private volatile long firstTokenNanos;
+    private volatile long finishedNanos;
 
     /** What changed since the last drain. */
     public record Update(String text, List<TokenLogprob> logprobs, boolean done, FinishReason finishReason,
@@ -112,9 +114,22 @@ public final class Generation {
         }
     }
 
+    /** {@link System#nanoTime()} when the first token was sampled (time to first token), 0 before. */
+    public long firstTokenNanos() {
+        return firstTokenNanos;
+    }
+
+    /** {@link System#nanoTime()} when the generation ended, 0 before. */
+    public long finishedNanos() {
+        return finishedNanos;
+    }
+
     void token(int id) {
         lock.lock();
         try {
+            if (tokenIds.isEmpty()) {
+                firstTokenNanos = System.nanoTime();
+            }
             tokenIds.add(id);
         } finally {
             lock.unlock();
@@ -139,6 +154,7 @@ public final class Generation {
         lock.lock();
         try {
             if (!done()) {
+                finishedNanos = System.nanoTime();
                 finishReason = reason;
                 usage = finalUsage;
                 changed.signalAll();
@@ -152,6 +168,7 @@ public final class Generation {
         lock.lock();
         try {
             if (!done()) {
+                finishedNanos = System.nanoTime();
                 failure = why;
                 changed.signalAll();
             }

@@ -41,6 +41,11 @@ public final class OnnxDecoder implements AutoCloseable {
         return spec;
     }
 
+    /** The session itself, for the benchmark's bare loop on the same model. */
+    OrtSession session() {
+        return session;
+    }
+
     static String pastKey(int layer) {
         return "past_key_values." + layer + ".key";
     }
