@@ -49,6 +49,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
@@ -66,7 +68,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.application.name=stage-it",
         "ovis.stage.name=vision",
         "ovis.stage.retry-backoff=20ms",
-        "ovis.kafka.request-partitions=2"})
+        "ovis.kafka.request-partitions=2",
+        "management.endpoint.health.probes.enabled=true",
+        "spring.jmx.enabled=true",
+        "management.endpoints.jmx.exposure.include=health"})
 class StageRuntimeIT {
 
     static final String GATEWAY = "it-gw";
@@ -88,6 +93,10 @@ class StageRuntimeIT {
     ObjectStore objectStore;
     @Autowired
     List<StageHandler> handlers;
+    @Autowired
+    HealthEndpoint healthEndpoint;
+    @Autowired
+    HealthEndpointGroups healthGroups;
 
     @BeforeEach
     void stageIsReady() {
@@ -185,6 +194,12 @@ class StageRuntimeIT {
         assertThat(failed.failure().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(failed.failure().detail()).contains("could not be read", Topics.VISION_REQUESTS + "-0@");
         awaitEvent(good + ":vision:succeeded");
+    }
+
+    @Test
+    void runningConsumersArePartOfReadiness() {
+        assertThat(healthGroups.get("readiness").isMember("stageConsumers")).isTrue();
+        assertThat(healthEndpoint.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
     }
 
     @Test
