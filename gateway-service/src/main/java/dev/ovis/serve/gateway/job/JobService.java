@@ -45,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobService {
 
     static final String SOURCE = "gateway-service";
+    static final int CHUNK_BUFFER_MINUTES = 10;
 
     private final JobRepository jobs;
     private final Outbox outbox;
@@ -81,7 +82,9 @@ public class JobService {
      * job ({@code created = false}); the same key with another request fails with
      * {@link ErrorCode#IDEMPOTENCY_KEY_REUSED}.
      *
-     * @param replyTo the gateway instance to stream output to ({@link #instanceId()}), or {@code null}
+     * @param replyTo the gateway instance to stream output to ({@link #instanceId()}), or {@code null};
+     *                when it is this instance, the job's chunks are buffered from now on for the
+     *                first {@link #chunks} subscriber (for {@value #CHUNK_BUFFER_MINUTES} minutes)
      */
     public Mono<Submission> submit(String tenant, JobPayload payload, Route route, String idempotencyKey, String replyTo) {
         return blocking(() -> submitNow(tenant, payload, route, idempotencyKey, replyTo))
@@ -147,7 +150,8 @@ public class JobService {
 
     /**
      * The stream chunks of a job submitted with {@code replyTo = instanceId()}, in order, once each,
-     * completing after the last one. Subscribe before submitting: chunks nobody listens to are dropped.
+     * completing after the last one. Chunks that arrive between the submit and this subscription
+     * are buffered (see {@link #submit}).
      */
     public Flux<StreamChunk> chunks(String jobId) {
         return Flux.defer(() -> {
@@ -188,6 +192,9 @@ public class JobService {
             }
         }
         String id = UUID.randomUUID().toString();
+        if (properties.instanceId().equals(replyTo)) {
+            chunks.open(id, Duration.ofMinutes(CHUNK_BUFFER_MINUTES));
+        }
         try {
             Job job = transactions.execute(status -> {
                 Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, Instant.now());

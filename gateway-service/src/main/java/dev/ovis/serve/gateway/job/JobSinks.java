@@ -1,14 +1,17 @@
 package dev.ovis.serve.gateway.job;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * In-process fan-out of one kind of per-job signal (job updates, stream chunks): a Reactor sink
  * per job that somebody listens to. Emitting for a job nobody listens to costs a map lookup.
- * Subscribe before the signals can happen (e.g. before submitting a streamed job).
+ * Signals emitted before anyone subscribed are lost unless the job's sink was {@link #open opened}
+ * first: an open sink buffers until its first subscriber.
  *
  * @param <T> what is emitted
  */
@@ -18,10 +21,23 @@ public final class JobSinks<T> {
 
     private final ConcurrentMap<String, Sinks.Many<T>> sinks = new ConcurrentHashMap<>();
 
-    /** The signals of {@code jobId} from now on; never completes by itself. */
+    /**
+     * Starts buffering the signals of {@code jobId} for a subscriber that comes later (e.g. stream
+     * chunks of a job just submitted). Dropped after {@code ttl} if nobody subscribed by then.
+     */
+    public void open(String jobId, Duration ttl) {
+        Sinks.Many<T> sink = sinks.computeIfAbsent(jobId, id -> newSink());
+        Mono.delay(ttl).subscribe(tick -> {
+            if (sink.currentSubscriberCount() == 0) {
+                sinks.remove(jobId, sink);
+            }
+        });
+    }
+
+    /** The signals of {@code jobId} from now on (or since {@link #open}); never completes by itself. */
     public Flux<T> subscribe(String jobId) {
         return Flux.defer(() -> {
-            Sinks.Many<T> sink = sinks.computeIfAbsent(jobId, id -> Sinks.many().multicast().onBackpressureBuffer(BUFFER, false));
+            Sinks.Many<T> sink = sinks.computeIfAbsent(jobId, id -> newSink());
             return sink.asFlux().doFinally(signal -> {
                 if (sink.currentSubscriberCount() == 0) {
                     sinks.remove(jobId, sink);
@@ -40,7 +56,11 @@ public final class JobSinks<T> {
         }
     }
 
-    /** How many jobs have listeners (for tests and metrics). */
+    private Sinks.Many<T> newSink() {
+        return Sinks.many().multicast().onBackpressureBuffer(BUFFER, false);
+    }
+
+    /** How many jobs have listeners or open sinks (for tests and metrics). */
     public int watched() {
         return sinks.size();
     }
