@@ -6,13 +6,13 @@ import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.chat.TokenLogprob;
 import dev.ovis.serve.common.chat.Usage;
 import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.gateway.JsonBody;
 import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.problem.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,8 +20,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,29 +49,13 @@ class ChatController {
     @PostMapping("/v1/chat/completions")
     Mono<Void> complete(ServerWebExchange exchange) {
         String tenant = Tenant.of(exchange).id();
-        return body(exchange).flatMap(body -> chat.start(tenant, body)).flatMap(started -> {
+        return JsonBody.read(exchange.getRequest(), properties.maxRequestBytes().toBytes(), json)
+                .flatMap(body -> chat.start(tenant, body)).flatMap(started -> {
             Flux<ChatSignal> signals = chat.signals(tenant, started.jobId());
             return started.prepared().request().stream()
                     ? stream(exchange.getResponse(), started, signals)
                     : whole(exchange.getResponse(), started, signals);
         });
-    }
-
-    private Mono<JsonNode> body(ServerWebExchange exchange) {
-        long limit = properties.maxRequestBytes().toBytes();
-        return DataBufferUtils.join(exchange.getRequest().getBody(), (int) Math.min(limit, Integer.MAX_VALUE))
-                .switchIfEmpty(Mono.error(new ApiException(ErrorCode.INVALID_REQUEST, "a JSON body is required")))
-                .map(buffer -> {
-                    try {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        return json.readTree(bytes);
-                    } catch (JacksonException e) {
-                        throw new ApiException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                });
     }
 
     private Mono<Void> whole(ServerHttpResponse response, ChatService.Started started, Flux<ChatSignal> signals) {
