@@ -35,29 +35,34 @@ final class Postgres implements AutoCloseable {
 
     private final EmbeddedPostgres server;
     private final Path ownedDirectory;
+    private final PostgresWatchdog watchdog;
 
-    private Postgres(EmbeddedPostgres server, Path ownedDirectory) {
+    private Postgres(EmbeddedPostgres server, Path ownedDirectory, PostgresWatchdog watchdog) {
         this.server = server;
         this.ownedDirectory = ownedDirectory;
+        this.watchdog = watchdog;
     }
 
     /** Starts a cluster in {@code dataDir} (created by initdb on first use), or a throw-away one when null. */
     static Postgres start(Path dataDir) {
         if (dataDir != null) {
-            return launch(builder().setDataDirectory(dataDir.toAbsolutePath()).setCleanDataDirectory(false), null);
+            Path dir = dataDir.toAbsolutePath();
+            return launch(builder().setDataDirectory(dir).setCleanDataDirectory(false), dir, null);
         }
         Path copy = temporaryDirectory();
         boolean fromTemplate = PostgresTemplate.copyTo(copy, Postgres::initialiseTemplate);
         EmbeddedPostgres.Builder builder = fastButFragile(builder());
-        if (fromTemplate) {
-            builder.setDataDirectory(copy).setCleanDataDirectory(false); // true would run initdb again; close() deletes it
+        if (!fromTemplate) {
+            PostgresTemplate.deleteTree(copy.getParent());
+            return launch(builder, null, null); // zonky's own temporary directory, deleted by zonky
         }
-        return launch(builder, copy.getParent());
+        builder.setDataDirectory(copy).setCleanDataDirectory(false); // true would run initdb again; close() deletes it
+        return launch(builder, copy, copy.getParent());
     }
 
     /** initdb, create the ovis database, stop: the content of {@link PostgresTemplate}. */
     private static void initialiseTemplate(Path dataDir) {
-        launch(fastButFragile(builder()).setDataDirectory(dataDir).setCleanDataDirectory(false), null).close();
+        launch(fastButFragile(builder()).setDataDirectory(dataDir).setCleanDataDirectory(false), dataDir, null).close();
     }
 
     private static EmbeddedPostgres.Builder builder() {
@@ -87,14 +92,20 @@ final class Postgres implements AutoCloseable {
         }
     }
 
-    private static Postgres launch(EmbeddedPostgres.Builder builder, Path ownedDirectory) {
+    /**
+     * @param dataDir        the data directory when known (watched, see {@link PostgresWatchdog})
+     * @param ownedDirectory a directory to delete when the server stops, or null
+     */
+    private static Postgres launch(EmbeddedPostgres.Builder builder, Path dataDir, Path ownedDirectory) {
+        PostgresWatchdog watchdog = dataDir == null ? null : PostgresWatchdog.watch(dataDir, ownedDirectory);
         EmbeddedPostgres server;
         try {
             server = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("PostgreSQL did not start", e);
+        } catch (IOException | RuntimeException e) {
+            // the watchdog stays: a half-started server is stopped, and its directory deleted, at JVM exit
+            throw new IllegalStateException("PostgreSQL did not start: " + e.getMessage(), e);
         }
-        Postgres postgres = new Postgres(server, ownedDirectory);
+        Postgres postgres = new Postgres(server, ownedDirectory, watchdog);
         try {
             postgres.createDatabase();
         } catch (SQLException e) {
@@ -139,6 +150,9 @@ final class Postgres implements AutoCloseable {
             server.close();
         } catch (IOException | RuntimeException e) {
             log.warn("PostgreSQL shutdown failed: {}", e.toString());
+        }
+        if (watchdog != null) {
+            watchdog.close();
         }
         PostgresTemplate.deleteTree(ownedDirectory);
     }
