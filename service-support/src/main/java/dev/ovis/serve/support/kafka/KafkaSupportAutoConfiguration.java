@@ -100,24 +100,28 @@ public class KafkaSupportAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean(name = "jobEventListenerContainerFactory")
     ConcurrentKafkaListenerContainerFactory<String, Envelope<JobEvent>> jobEventListenerContainerFactory(
             EnvelopeListenerFactory factory) {
         return factory.containerFactory(JobEvent.class, Map.of());
     }
 
     @Bean
+    @ConditionalOnMissingBean(name = "streamChunkListenerContainerFactory")
     ConcurrentKafkaListenerContainerFactory<String, Envelope<StreamChunk>> streamChunkListenerContainerFactory(
             EnvelopeListenerFactory factory) {
         return factory.containerFactory(StreamChunk.class, Map.of());
     }
 
     @Bean
+    @ConditionalOnMissingBean(name = "cancelRequestListenerContainerFactory")
     ConcurrentKafkaListenerContainerFactory<String, Envelope<CancelRequest>> cancelRequestListenerContainerFactory(
             EnvelopeListenerFactory factory) {
         return factory.containerFactory(CancelRequest.class, Map.of());
     }
 
     @Bean
+    @ConditionalOnMissingBean(name = "stageRequestListenerContainerFactory")
     ConcurrentKafkaListenerContainerFactory<String, Envelope<StageRequest>> stageRequestListenerContainerFactory(
             EnvelopeListenerFactory factory) {
         return factory.containerFactory(StageRequest.class, Map.of());
