@@ -7,6 +7,7 @@ need() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p"); don
 
 # --- packages (one `need` line per area; keep additive) ---
 need python3-torch python3-onnx python3-numpy python3-pil   # exporter: tools/exporter, fixture regeneration IT
+need libopenblas0-pthread   # exporter: fast BLAS for torch (the fixture pins the reference BLAS itself)
 need libpulse0   # video-service: the ffmpeg/ffprobe programs bundled in org.bytedeco:ffmpeg link libpulse
 need docker-compose util-linux   # infra: `docker-compose config` validates docker-compose.yml in CI; unshare runs embedded PostgreSQL as root
 need tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus tesseract-ocr-ara tesseract-ocr-hin tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-chi-sim   # ocr-service: the Tesseract engine and the language packs its tests read

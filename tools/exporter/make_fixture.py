@@ -9,13 +9,20 @@ Running it twice, or on another machine with the same Debian packages, gives ide
 import argparse
 import hashlib
 import json
-import math
 import os
 import sys
 
-import numpy as np
-import torch
-from PIL import Image, ImageDraw, ImageFilter
+# Pin the reference BLAS (Debian's libblas3) before torch loads: it computes the same bits on every
+# x86-64 machine, while OpenBLAS (faster, used for big exports) picks CPU-specific kernels.
+_REFERENCE_BLAS = [d for d in ("/usr/lib/x86_64-linux-gnu/blas", "/usr/lib/x86_64-linux-gnu/lapack") if os.path.isdir(d)]
+if _REFERENCE_BLAS and os.environ.get("OVIS_FIXTURE_BLAS") != "reference":
+    _env = dict(os.environ, OVIS_FIXTURE_BLAS="reference",
+                LD_LIBRARY_PATH=":".join(_REFERENCE_BLAS + [p for p in [os.environ.get("LD_LIBRARY_PATH")] if p]))
+    os.execve(sys.executable, [sys.executable] + sys.argv, _env)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ovis2_export  # noqa: E402
