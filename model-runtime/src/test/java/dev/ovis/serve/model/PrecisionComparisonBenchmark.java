@@ -20,6 +20,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * ./mvnw -B -q -pl model-runtime -am test -Dtest=PrecisionComparisonBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
  *   -Dovis.bench.models=../models/random-1b-fp32,../models/random-1b-fp16,../models/random-1b-int8,../models/random-1b-int4
  * </pre>
+ * ({@code -Dovis.bench.prompts} and {@code -Dovis.bench.steps} shrink the run on slow machines.)
  * Decoder: 3 prompts of 32 random token ids, then 32 steps teacher-forced with the fp32 greedy tokens: max abs
  * logit difference, minimum cosine, top-1 agreement per step, and the free-running greedy prefix that agrees.
  * Vision: one formula crop, max abs difference and minimum per-token cosine of the visual embeddings.
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "ovis.bench.models", matches = ".+")
 class PrecisionComparisonBenchmark {
 
-    private static final int PROMPTS = 3;
+    private static final int PROMPTS = Integer.getInteger("ovis.bench.prompts", 3);
     private static final int PROMPT_LENGTH = 32;
-    private static final int STEPS = 32;
+    private static final int STEPS = Integer.getInteger("ovis.bench.steps", 32);
 
     @Test
     void compareWithFp32() throws Exception {
