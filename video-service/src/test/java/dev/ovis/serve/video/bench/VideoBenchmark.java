@@ -61,9 +61,13 @@ class VideoBenchmark {
             double median = seconds[1];
             print("decode (probe + sample at 2 fps, scaled to 448 px): %d frames in %.2f s median of 3 = %.1f frames/s"
                     + " (%.1fx real time)", video.frames().size(), median, video.frames().size() / median, 60 / median);
-            long start = System.nanoTime();
-            new DescriptorFrameEmbedder().embedFrames(video.frames());
-            print("descriptor embedding of %d frames: %.1f ms", video.frames().size(), (System.nanoTime() - start) / 1e6);
+            double best = Double.MAX_VALUE;
+            for (int run = 0; run < 5; run++) {
+                long start = System.nanoTime();
+                new DescriptorFrameEmbedder().embedFrames(video.frames());
+                best = Math.min(best, (System.nanoTime() - start) / 1e6);
+            }
+            print("descriptor embedding of %d frames (448x252): %.1f ms, best of 5", video.frames().size(), best);
         }
     }
 
