@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The vision benchmark (docs/benchmarks.md, "Vision"): preprocessing throughput for 12 MP photos,
 # tokenizer overhead against a bare OrtSession.run, cached vs uncached latency.
-#   vision-service/bench.sh [MODEL_DIR [CROPS_PER_RUN [RUNS]]]
+#   vision-service/bench.sh [MODEL_DIR [CROPS_PER_RUN [RUNS [CACHE_MAX_PARTITION]]]]
 # MODEL_DIR is relative to vision-service/ (default ../fixtures/tiny-ovis2; the 1B-shaped random
-# model: ../models/random-1b-fp32, made by tools/export-random.sh 1b).
+# model: ../models/random-1b-fp32, made by tools/export-random.sh 1b). CACHE_MAX_PARTITION (default 9)
+# sets the grid of the cached-vs-uncached image (1 keeps a CPU run of the 1B model short).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/java-env.sh

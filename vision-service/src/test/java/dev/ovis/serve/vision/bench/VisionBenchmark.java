@@ -47,8 +47,10 @@ public final class VisionBenchmark {
         Path modelDir = Path.of(args.length > 0 && !args[0].isBlank() ? args[0] : "../fixtures/tiny-ovis2");
         int crops = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        System.out.printf(Locale.ROOT, "vision benchmark: model %s, %d cores, JDK %s%n", modelDir,
-                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        int cacheMaxPartition = args.length > 3 ? Integer.parseInt(args[3]) : 9;
+        System.out.printf(Locale.ROOT, "vision benchmark: model %s, %d cores, JDK %s, load average %.1f%n", modelDir,
+                Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         byte[] photo = photo12mp();
         preprocessing(photo);
         VisionModel model = VisionModel.of(ModelDirectory.open(modelDir, ModelDirectory.Verification.SIZES));
@@ -56,7 +58,7 @@ public final class VisionBenchmark {
         try (OnnxVisualTokenizer onnx = new OnnxVisualTokenizer(model, sessions);
              BatchingVisualTokenizer batching = new BatchingVisualTokenizer(onnx, BatchProperties.defaults())) {
             tokenizerOverhead(model, sessions, batching, crops, runs);
-            cachedVsUncached(model, batching, photo);
+            cachedVsUncached(model, batching, photo, cacheMaxPartition);
         }
     }
 
@@ -158,21 +160,23 @@ public final class VisionBenchmark {
         }
     }
 
-    static void cachedVsUncached(VisionModel model, BatchingVisualTokenizer tokenizer, byte[] photo) throws Exception {
+    static void cachedVsUncached(VisionModel model, BatchingVisualTokenizer tokenizer, byte[] photo, int maxPartition)
+            throws Exception {
         InMemoryObjectStore store = new InMemoryObjectStore();
         ImageEmbedder embedder = new ImageEmbedder(store, new ImageDecoder(ImageProperties.defaults()), new ImagePreprocessor(),
                 tokenizer, model, new EmbeddingCache(store, CacheProperties.defaults()), ImageProperties.defaults());
         MediaRef media = store.putBytes("bench/photo.jpg", photo, "image/jpeg");
         long t0 = System.nanoTime();
-        ImageEmbedder.Result first = embedder.embed("bench", media, 9);
+        ImageEmbedder.Result first = embedder.embed("bench", media, maxPartition);
         long t1 = System.nanoTime();
         int n = 20;
         for (int i = 0; i < n; i++) {
-            embedder.embed("bench", media, 9);
+            embedder.embed("bench", media, maxPartition);
         }
         long t2 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "12MP photo at max_partition 9 (%d crops): uncached %.1f ms, cached %.3f ms (in-memory store; "
-                + "a real S3 adds one HEAD round trip)%n", first.embeddings().layout().crops(), (t1 - t0) / 1e6, (t2 - t1) / 1e6 / n);
+        System.out.printf(Locale.ROOT, "12MP photo at max_partition %d (%d crops): uncached %.1f ms, cached %.3f ms (in-memory store; "
+                + "a real S3 adds one HEAD round trip)%n", maxPartition, first.embeddings().layout().crops(), (t1 - t0) / 1e6,
+                (t2 - t1) / 1e6 / n);
     }
 
     private static double median(long[] values) {
