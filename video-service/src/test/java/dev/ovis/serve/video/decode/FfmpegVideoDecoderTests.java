@@ -91,6 +91,18 @@ class FfmpegVideoDecoderTests {
     }
 
     @Test
+    void rotationMetadataTurnsTheFrames() throws Exception {
+        videos.testPattern("landscape.mp4", 320, 240, 1, 10, "-c:v", "libopenh264");
+        byte[] portrait = videos.rotated("portrait.mp4", "landscape.mp4", 90);
+
+        DecodedVideo video = decoder.decode(portrait, DecodeListener.NONE);
+
+        assertThat(video.info().width()).isEqualTo(240);
+        assertThat(video.info().height()).isEqualTo(320);
+        assertThat(video.frames()).isNotEmpty().allMatch(f -> f.width() == 240 && f.height() == 320);
+    }
+
+    @Test
     void reportsProgressAndStopsWhenCancelled() throws Exception {
         byte[] avi = videos.testPattern("progress.avi", 64, 48, 3, 10, "-c:v", "mjpeg");
         int[] seen = new int[2];

@@ -47,6 +47,12 @@ public final class TestVideos {
         return make(name, input, codec);
     }
 
+    /** A stream copy of {@code source} (made before by this instance) with display-rotation metadata. */
+    public byte[] rotated(String name, String source, int degrees) throws IOException, InterruptedException {
+        return make(name, List.of("-display_rotation", Integer.toString(degrees), "-i",
+                directory.resolve(source).toString()), "-c", "copy");
+    }
+
     /** Audio only (a sine tone). */
     public byte[] audioOnly(String name) throws IOException, InterruptedException {
         return make(name, List.of("-f", "lavfi", "-i", "sine=frequency=440:duration=1"), "-c:a", "flac");
