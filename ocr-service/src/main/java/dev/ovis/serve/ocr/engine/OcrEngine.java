@@ -17,7 +17,8 @@ import java.util.Locale;
  * <li>an engine named in the request is used as asked;</li>
  * <li>languages given: PaddleOCR when one of its recognizers reads them all, else Tesseract;</li>
  * <li>no languages: PaddleOCR first; when it finds nothing or reads with low confidence,
- *     Tesseract's script detection picks a language PaddleOCR lacks and Tesseract reads it.</li>
+ *     Tesseract's script detection picks a language PaddleOCR lacks and Tesseract reads it
+ *     (kept only when Tesseract is at least as confident as PaddleOCR was).</li>
  * </ul>
  */
 public final class OcrEngine {
@@ -80,7 +81,8 @@ public final class OcrEngine {
             return lines;
         }
         List<OcrLine> other = tesseract.read(image, detected);
-        return other.isEmpty() ? lines : other;
+        // OSD can be wrong on a few glyphs; keep Paddle's reading unless Tesseract is at least as sure
+        return other.isEmpty() || (!lines.isEmpty() && meanConfidence(other) < meanConfidence(lines)) ? lines : other;
     }
 
     /** The language of the script Tesseract's OSD sees (plus English for mixed text), or none. */

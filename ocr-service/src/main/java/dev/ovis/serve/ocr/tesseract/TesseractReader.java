@@ -105,19 +105,39 @@ public final class TesseractReader implements PageReader {
         return TsvParser.parse(new String(out, StandardCharsets.UTF_8), noSpaces);
     }
 
-    /** The script Tesseract's orientation and script detection sees, or {@code null} when it cannot tell. */
+    /**
+     * The script Tesseract's orientation and script detection sees, or {@code null} when it cannot
+     * tell. OSD refuses pages with few characters, so a short snippet is tried again stacked four
+     * times (more glyphs of the same script).
+     */
     public String detectScript(RgbImage image) throws OcrException {
         if (!installedLanguages().contains("osd")) {
             return null;
         }
+        String script = osd(image);
+        return script != null ? script : osd(stacked(image, 4));
+    }
+
+    private String osd(RgbImage image) throws OcrException {
         try {
             String out = new String(run(List.of(command, "stdin", "stdout", "--psm", "0"), png(image)),
                     StandardCharsets.UTF_8);
             Matcher m = SCRIPT.matcher(out);
             return m.find() ? m.group(1) : null;
         } catch (OcrException e) {
-            return null; // "Too few characters": OSD cannot tell on small images
+            if (e.code() == ErrorCode.TIMEOUT) {
+                throw e;
+            }
+            return null; // "Too few characters": OSD cannot tell
         }
+    }
+
+    private static RgbImage stacked(RgbImage image, int times) {
+        int[] out = new int[image.rgb().length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(image.rgb(), 0, out, i * image.rgb().length, image.rgb().length);
+        }
+        return new RgbImage(image.width(), image.height() * times, out);
     }
 
     /** The requested language whose script the line is written in (the first one when unsure). */

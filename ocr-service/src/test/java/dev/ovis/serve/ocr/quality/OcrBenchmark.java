@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * <li>compares our PaddleOCR pipeline with RapidOCR for Java on the same files and models:
  *     word recall, CER and latency per image split into detection / classification / recognition.</li>
  * </ol>
- * Figures go to stdout and {@code target/ocr-benchmark.md}.
+ * Figures go to stdout and {@code target/ocr-benchmark.md}. {@code -Docr.bench.only=peer} (or
+ * {@code quality}, {@code models}, comma-separated) runs only those parts.
  */
 class OcrBenchmark {
 
@@ -54,9 +55,16 @@ class OcrBenchmark {
         }
         List<Sample> paddleSet = samples.stream().filter(s -> s.language().equals("en") || s.language().equals("zh")).toList();
         line("# OCR benchmark (" + samples.size() + " images, " + THREADS + " threads, median of " + RUNS + " runs)");
-        qualityPerLanguage(files);
-        modelChoice(files, paddleSet);
-        peer(files, paddleSet);
+        String only = System.getProperty("ocr.bench.only", "quality,models,peer");
+        if (only.contains("quality")) {
+            qualityPerLanguage(files);
+        }
+        if (only.contains("models")) {
+            modelChoice(files, paddleSet);
+        }
+        if (only.contains("peer")) {
+            peer(files, paddleSet);
+        }
         Files.writeString(Path.of("target/ocr-benchmark.md"), report);
     }
 

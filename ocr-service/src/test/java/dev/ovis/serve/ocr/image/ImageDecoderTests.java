@@ -1,0 +1,91 @@
+package dev.ovis.serve.ocr.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.ocr.engine.OcrException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ImageDecoderTests {
+
+    private final ImageDecoder decoder = new ImageDecoder(10_000_000);
+
+    @Test
+    void decodesAPng() throws Exception {
+        RgbImage image = decoder.decode(encode("png", 40, 30));
+
+        assertThat(image.width()).isEqualTo(40);
+        assertThat(image.height()).isEqualTo(30);
+        assertThat(image.at(1, 0)).isEqualTo(0x336699);
+        assertThat(image.at(0, 0)).isEqualTo(0xffffff);
+    }
+
+    @Test
+    void zeroBytesAreCorrupt() {
+        assertCode(new byte[0], ErrorCode.CORRUPT_MEDIA, "0 bytes");
+    }
+
+    @Test
+    void textIsNotAnImage() {
+        assertCode("hello, world".getBytes(StandardCharsets.UTF_8), ErrorCode.UNSUPPORTED_MEDIA_TYPE, "not an image");
+    }
+
+    @Test
+    void aTruncatedPngIsCorrupt() throws IOException {
+        byte[] png = encode("png", 200, 200);
+
+        assertCode(Arrays.copyOf(png, png.length / 2), ErrorCode.CORRUPT_MEDIA, "PNG");
+    }
+
+    @Test
+    void aTruncatedJpegIsCorruptNotGreyFilled() throws IOException {
+        byte[] jpeg = encode("jpeg", 200, 200);
+
+        assertCode(Arrays.copyOf(jpeg, jpeg.length / 2), ErrorCode.CORRUPT_MEDIA, "JPEG");
+    }
+
+    @Test
+    void hugeDeclaredDimensionsAreRefusedBeforeDecoding() {
+        // a valid PNG header declaring 100000 x 100000 pixels, with no pixel data at all
+        byte[] header = pngHeader(100_000, 100_000);
+
+        assertCode(header, ErrorCode.IMAGE_TOO_LARGE, "10000000000 pixels");
+    }
+
+    private void assertCode(byte[] bytes, ErrorCode code, String detail) {
+        assertThatThrownBy(() -> decoder.decode(bytes)).isInstanceOfSatisfying(OcrException.class, e -> {
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.getMessage()).contains(detail);
+        });
+    }
+
+    private static byte[] encode(String format, int w, int h) throws IOException {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                image.setRGB(x, y, (x + y) % 7 == 0 ? 0xffffff : 0x336699);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+
+    private static byte[] pngHeader(int w, int h) {
+        ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        return ByteBuffer.allocate(8 + 4 + 17 + 4).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
+    }
+}
