@@ -22,6 +22,10 @@ public enum ErrorCode {
     NOT_FOUND(404, false),
     /** The model named in the request is not loaded. */
     UNKNOWN_MODEL(404, false),
+    /** The endpoint exists but not for this HTTP method. */
+    METHOD_NOT_ALLOWED(405, false),
+    /** No representation the client accepts can be produced. */
+    NOT_ACCEPTABLE(406, false),
     /** The job cannot do what was asked in its current state (e.g. cancel a finished job). */
     CONFLICT(409, false),
     /** The same idempotency key was used with a different request body. */

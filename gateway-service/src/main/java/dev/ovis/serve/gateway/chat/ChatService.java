@@ -11,6 +11,7 @@ import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.common.model.ModelInfo;
+import dev.ovis.serve.gateway.job.ChatRequests;
 import dev.ovis.serve.gateway.job.Job;
 import dev.ovis.serve.gateway.job.JobService;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
@@ -32,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  * away, or a timeout, cancels the job.
  */
 @Service
-public class ChatService {
+public class ChatService implements ChatRequests {
 
     private static final Logger log = LoggerFactory.getLogger(ChatService.class);
 
@@ -79,6 +80,11 @@ public class ChatService {
                         return new Prepared(request, JobPayload.of(task), route, model);
                     });
         });
+    }
+
+    @Override
+    public Mono<ChatRequests.Prepared> prepareJob(String tenant, JsonNode body) {
+        return prepare(tenant, body).map(prepared -> new ChatRequests.Prepared(prepared.payload(), prepared.route()));
     }
 
     /** Prepares and submits a chat job that streams its output back to this gateway instance. */

@@ -4,8 +4,8 @@ import dev.ovis.serve.common.chat.ChatResult;
 import dev.ovis.serve.common.chat.FinishReason;
 import dev.ovis.serve.common.chat.TokenLogprob;
 import dev.ovis.serve.common.chat.Usage;
-import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.gateway.problem.Problem;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,18 +83,8 @@ final class OpenAiFormat {
     /** An error inside an already started stream, as OpenAI sends it: {@code {"error": {...}}}. */
     ObjectNode streamError(Failure failure) {
         ObjectNode root = json.createObjectNode();
-        root.set("error", error(failure.code(), failure.detail()));
+        root.set("error", json.valueToTree(Problem.openAiError(failure.code(), failure.detail())));
         return root;
-    }
-
-    /** The OpenAI {@code error} object for a code and detail. */
-    ObjectNode error(ErrorCode code, String detail) {
-        ObjectNode error = json.createObjectNode();
-        error.put("message", detail);
-        error.put("type", openAiType(code));
-        error.putNull("param");
-        error.put("code", code.slug().replace('-', '_'));
-        return error;
     }
 
     String write(ObjectNode node) {
@@ -140,15 +130,4 @@ final class OpenAiFormat {
     private static String finishReason(FinishReason reason) {
         return reason == FinishReason.LENGTH ? "length" : "stop";
     }
-
-    private static String openAiType(ErrorCode code) {
-        return switch (code) {
-            case UNAUTHORIZED -> "authentication_error";
-            case NOT_FOUND, UNKNOWN_MODEL -> "not_found_error";
-            case RATE_LIMITED -> "rate_limit_error";
-            case INTERNAL, UNAVAILABLE, TIMEOUT -> "server_error";
-            default -> code.httpStatus() < 500 ? "invalid_request_error" : "server_error";
-        };
-    }
-
 }

@@ -33,6 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  * payload shaped like the kind's task record in {@code common} — into a fully resolved
  * {@link JobPayload} and its {@link Route}. Every {@code "media"} member must be the id of the
  * tenant's own upload and is replaced by its {@link MediaRef}; clients can never name object keys.
+ * A chat job may instead carry a whole chat-completions body as {@code "request"}.
  */
 @Component
 class JobRequestReader {
@@ -43,10 +44,12 @@ class JobRequestReader {
 
     private final JsonMapper json;
     private final MediaService media;
+    private final ChatRequests chatRequests;
 
-    JobRequestReader(JsonMapper json, MediaService media) {
+    JobRequestReader(JsonMapper json, MediaService media, ChatRequests chatRequests) {
         this.json = json;
         this.media = media;
+        this.chatRequests = chatRequests;
     }
 
     Mono<Resolved> read(String tenant, String body) {
@@ -67,6 +70,10 @@ class JobRequestReader {
             kind = kind(root.get("kind"));
         } catch (ApiException e) {
             return Mono.error(e);
+        }
+        JsonNode chatRequest = root.get("request");
+        if (kind == JobKind.CHAT && chatRequest != null && !chatRequest.isNull()) {
+            return chatRequests.prepareJob(tenant, chatRequest).map(job -> new Resolved(job.payload(), job.route()));
         }
         JsonNode payload = root.get("payload");
         if (payload == null || !payload.isObject()) {

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * One RFC 9457 problem as the gateway writes it: {@code type} from the {@link ErrorCode}, the
  * HTTP status (usually the code's own; 405/406 keep theirs), a precise detail, the request path
- * as {@code instance} and the code's slug as the {@code code} extension member.
+ * as {@code instance}, the code's slug as the {@code code} extension member, and the same error in
+ * OpenAI's shape as the {@code error} member.
  */
 public record Problem(ErrorCode code, int status, String detail, String instance) {
 
@@ -26,6 +27,25 @@ public record Problem(ErrorCode code, int status, String detail, String instance
             body.put("instance", instance);
         }
         body.put("code", code.slug());
+        body.put("error", openAiError(code, detail));
         return body;
+    }
+
+    /**
+     * The OpenAI-style {@code error} object carried inside every problem, so OpenAI clients read
+     * our errors too ({@code message}, {@code type}, {@code param}, {@code code}).
+     */
+    public static Map<String, Object> openAiError(ErrorCode code, String detail) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", detail);
+        error.put("type", switch (code) {
+            case UNAUTHORIZED -> "authentication_error";
+            case NOT_FOUND, UNKNOWN_MODEL -> "not_found_error";
+            case RATE_LIMITED -> "rate_limit_error";
+            default -> code.httpStatus() < 500 ? "invalid_request_error" : "server_error";
+        });
+        error.put("param", null);
+        error.put("code", code.slug().replace('-', '_'));
+        return error;
     }
 }

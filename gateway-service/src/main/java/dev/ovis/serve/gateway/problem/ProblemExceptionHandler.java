@@ -84,11 +84,11 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                     + " is not accepted here; supported: " + unsupported.getSupportedMediaTypes(), path);
         }
         if (error instanceof MethodNotAllowedException notAllowed) {
-            return new Problem(ErrorCode.INVALID_REQUEST, 405, "method " + notAllowed.getHttpMethod()
+            return new Problem(ErrorCode.METHOD_NOT_ALLOWED, 405, "method " + notAllowed.getHttpMethod()
                     + " is not allowed on " + path + "; allowed: " + notAllowed.getSupportedMethods(), path);
         }
         if (error instanceof NotAcceptableStatusException notAcceptable) {
-            return new Problem(ErrorCode.INVALID_REQUEST, 406, "cannot produce an acceptable representation; available: "
+            return new Problem(ErrorCode.NOT_ACCEPTABLE, 406, "cannot produce an acceptable representation; available: "
                     + notAcceptable.getSupportedMediaTypes(), path);
         }
         if (error instanceof ServerWebInputException input) {

@@ -48,6 +48,8 @@ class ProblemDetailsTests {
     JobService jobs;
     @MockitoBean
     MediaService media;
+    @MockitoBean
+    ChatRequests chatRequests;
 
     @Test
     void noKeyIs401WithABearerChallenge() {
@@ -118,6 +120,9 @@ class ProblemDetailsTests {
                 .expectStatus().isEqualTo(405)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.status").isEqualTo(405)
+                .jsonPath("$.type").isEqualTo("urn:ovis-serve:problem:method-not-allowed")
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("method_not_allowed")
                 .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("DELETE"));
     }
 
