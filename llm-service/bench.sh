@@ -12,5 +12,8 @@ model="${1:-models/random-1b-fp32}"
 # The class path goes through CLASSPATH, not -cp: with this ~260-entry class path on the command
 # line, ONNX Runtime's native initialisation overflows the main thread's stack (SIGSEGV, no hs_err).
 export CLASSPATH="llm-service/target/test-classes:llm-service/target/classes:$(cat llm-service/target/bench.classpath)"
-exec java --enable-native-access=ALL-UNNAMED -Xmx4g -XX:MaxDirectMemorySize=8g \
+# BENCH_JAVA_OPTS: extra JVM options, e.g. -Dbench.tokenizer=PATH for a bare decoder directory
+# (decoder.onnx + text_embeds.bin, no model.json).
+# shellcheck disable=SC2086
+exec java --enable-native-access=ALL-UNNAMED -Xmx4g -XX:MaxDirectMemorySize=8g ${BENCH_JAVA_OPTS:-} \
   dev.ovis.serve.llm.decode.DecodeBenchmark "$model" "${2:-32}" "${3:-1,4,8,16}"

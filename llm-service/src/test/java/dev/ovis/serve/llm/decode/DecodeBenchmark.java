@@ -14,7 +14,6 @@ import dev.ovis.serve.llm.prompt.EmbeddingAssembler;
 import dev.ovis.serve.llm.prompt.EmbeddingRows;
 import dev.ovis.serve.llm.prompt.Prompt;
 import dev.ovis.serve.llm.prompt.PromptBuilder;
-import dev.ovis.serve.llm.stage.LlmModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -54,7 +53,7 @@ public final class DecodeBenchmark {
         System.out.printf("memory bandwidth: read %.1f GB/s, copy %.1f GB/s (read+write counted)%n", readGbs, copyGbs);
         System.out.printf("decoder weights %.2f GB -> bandwidth bound %.1f tokens/s per sequence%n", weights / 1e9, readGbs * 1e9 / weights);
         System.out.println("opening the model");
-        try (LlmModel model = LlmModel.open(dir, 0)) {
+        try (BenchModel model = BenchModel.open(dir)) {
             System.out.println("opened " + model.id());
             EmbeddingRows text = model.textRows();
             DecoderSpec spec = model.decoder().spec();
@@ -69,17 +68,23 @@ public final class DecodeBenchmark {
         }
     }
 
-    private static void singleStream(LlmModel model, DecodeEngine engine, EmbeddingRows text, int steps) throws Exception {
+    private static void singleStream(BenchModel model, DecodeEngine engine, EmbeddingRows text, int steps) throws Exception {
         FloatBuffer prompt = promptEmbeddings(text, PROMPT, 1);
-        double[] bare = new double[3];
-        double[] ours = new double[3];
+        int runs = Integer.getInteger("bench.runs", 3);
+        double[] bare = new double[runs];
+        double[] ours = new double[runs];
         System.out.println("warm-up");
         bareLoop(model.decoder(), text, prompt, 4);
         System.out.println("warm-up bare done");
         runEngine(engine, prompt, 4);
         for (int i = 0; i < bare.length; i++) {
-            bare[i] = bareLoop(model.decoder(), text, prompt, steps);
-            ours[i] = runEngine(engine, prompt, steps);
+            if (i % 2 == 0) {
+                bare[i] = bareLoop(model.decoder(), text, prompt, steps);
+                ours[i] = runEngine(engine, prompt, steps);
+            } else {
+                ours[i] = runEngine(engine, prompt, steps);
+                bare[i] = bareLoop(model.decoder(), text, prompt, steps);
+            }
             System.out.printf("  run %d: bare loop %.2f tokens/s, engine %.2f tokens/s%n", i + 1, bare[i], ours[i]);
         }
         double b = median(bare);
@@ -167,7 +172,7 @@ public final class DecodeBenchmark {
         }
     }
 
-    private static void timeToFirstToken(LlmModel model, DecodeEngine engine) throws Exception {
+    private static void timeToFirstToken(BenchModel model, DecodeEngine engine) throws Exception {
         int hidden = model.hidden();
         PromptBuilder builder = new PromptBuilder(model.tokenizer(), model.id(), hidden);
         EmbeddingAssembler assembler = new EmbeddingAssembler(model.textRows(), model.indicatorRows(), visual -> {
