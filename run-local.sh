@@ -13,7 +13,8 @@ if [ "${OVIS_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
   echo "Building (tests skipped; ./run-tests.sh runs them)..."
   # Service modules stay plain jars inside the standalone jar (their own repackaging is skipped).
   # forceCreation: a service jar left repackaged by an earlier `verify` must be rebuilt plain.
-  ./mvnw -B -q -ntp -Dmaven.test.skip=true -Dspring-boot.repackage.skip=true -Dmaven.jar.forceCreation=true \
+  ./mvnw -B -q -ntp -Dmaven.test.skip=true -Dspring-boot.repackage.skip=true -Dstandalone.repackage.skip=false \
+    -Dmaven.jar.forceCreation=true \
     package -pl standalone -am
 fi
 # Heap for five Spring contexts, Kafka and s3proxy; SerialGC and a small code cache keep the idle

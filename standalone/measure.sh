@@ -62,6 +62,7 @@ for run in $(seq 1 "$runs"); do
   kill -INT "$launcher"
   wait "$launcher" || true
   stopped=$(date +%s.%N)
+  sleep 2  # a watchdog's last `sleep 1` may still be finishing
   left=$( (pgrep -f -- "$data"; kill -0 "$postmaster" 2>/dev/null && echo "$postmaster") | sort -u | tr '\n' ' ' || true)
   printf 'run %d: ready %.1f s (%s s CPU), idle after %d s: %d processes, RSS %d MiB (JVM %d MiB), PSS %d MiB; Ctrl-C to exit %.1f s; left running: %s; load average %s\n' \
     "$run" "$(echo "$ready - $start" | bc)" "$cpu" "$idle" "${#pids[@]}" $((rss / 1024)) $((jvm_rss / 1024)) $((pss / 1024)) \

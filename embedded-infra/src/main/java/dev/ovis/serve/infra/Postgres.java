@@ -11,6 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
@@ -34,11 +38,13 @@ final class Postgres implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Postgres.class);
 
     private final EmbeddedPostgres server;
+    private final Path dataDirectory;
     private final Path ownedDirectory;
     private final PostgresWatchdog watchdog;
 
-    private Postgres(EmbeddedPostgres server, Path ownedDirectory, PostgresWatchdog watchdog) {
+    private Postgres(EmbeddedPostgres server, Path dataDirectory, Path ownedDirectory, PostgresWatchdog watchdog) {
         this.server = server;
+        this.dataDirectory = dataDirectory;
         this.ownedDirectory = ownedDirectory;
         this.watchdog = watchdog;
     }
@@ -105,7 +111,7 @@ final class Postgres implements AutoCloseable {
             // the watchdog stays: a half-started server is stopped, and its directory deleted, at JVM exit
             throw new IllegalStateException("PostgreSQL did not start: " + e.getMessage(), e);
         }
-        Postgres postgres = new Postgres(server, ownedDirectory, watchdog);
+        Postgres postgres = new Postgres(server, dataDir, ownedDirectory, watchdog);
         try {
             postgres.createDatabase();
         } catch (SQLException e) {
@@ -146,14 +152,37 @@ final class Postgres implements AutoCloseable {
 
     @Override
     public void close() {
+        Optional<ProcessHandle> postmaster = postmaster();
         try {
             server.close();
         } catch (IOException | RuntimeException e) {
             log.warn("PostgreSQL shutdown failed: {}", e.toString());
         }
+        // pg_ctl returns once the pid file is gone; the postmaster may still be exiting.
+        postmaster.ifPresent(p -> {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("PostgreSQL (pid {}) still running after stop", p.pid());
+            }
+        });
         if (watchdog != null) {
             watchdog.close();
         }
         PostgresTemplate.deleteTree(ownedDirectory);
+    }
+
+    private Optional<ProcessHandle> postmaster() {
+        if (dataDirectory == null) {
+            return Optional.empty();
+        }
+        try {
+            String first = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).getFirst().strip();
+            return ProcessHandle.of(Long.parseLong(first));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 }
