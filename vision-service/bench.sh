@@ -4,7 +4,8 @@
 #   vision-service/bench.sh [MODEL_DIR [CROPS_PER_RUN [RUNS [CACHE_MAX_PARTITION]]]]
 # MODEL_DIR is relative to vision-service/ (default ../fixtures/tiny-ovis2; the 1B-shaped random
 # model: ../models/random-1b-fp32, made by tools/export-random.sh 1b). CACHE_MAX_PARTITION (default 9)
-# sets the grid of the cached-vs-uncached image (1 keeps a CPU run of the 1B model short).
+# sets the grid of the cached-vs-uncached image (1 keeps a CPU run of the 1B model short). MODEL_DIR may
+# also name a bare vision.onnx (float32 io).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/java-env.sh

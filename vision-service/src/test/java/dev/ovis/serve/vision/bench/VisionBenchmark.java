@@ -53,12 +53,22 @@ public final class VisionBenchmark {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         byte[] photo = photo12mp();
         preprocessing(photo);
-        VisionModel model = VisionModel.of(ModelDirectory.open(modelDir, ModelDirectory.Verification.SIZES));
         OnnxSessionFactory sessions = new OnnxSessionFactory(OnnxRuntimeOptions.defaults());
+        VisionModel model = modelDir.toString().endsWith(".onnx") ? bareGraph(modelDir, sessions)
+                : VisionModel.of(ModelDirectory.open(modelDir, ModelDirectory.Verification.SIZES));
         try (OnnxVisualTokenizer onnx = new OnnxVisualTokenizer(model, sessions);
              BatchingVisualTokenizer batching = new BatchingVisualTokenizer(onnx, BatchProperties.defaults())) {
             tokenizerOverhead(model, sessions, batching, crops, runs);
             cachedVsUncached(model, batching, photo, cacheMaxPartition);
+        }
+    }
+
+    /** A vision graph without its model directory (e.g. while the exporter still writes the decoder): hidden from its output. */
+    static VisionModel bareGraph(Path graph, OnnxSessionFactory sessions) throws Exception {
+        try (OrtSession session = sessions.open(graph)) {
+            long[] shape = ((ai.onnxruntime.TensorInfo) session.getOutputInfo().values().iterator().next().getInfo()).getShape();
+            String name = graph.toAbsolutePath().getParent().getFileName().toString();
+            return new VisionModel(name, name, (int) shape[2], graph, false, "float32");
         }
     }
 
