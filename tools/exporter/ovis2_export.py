@@ -118,6 +118,12 @@ def convert_dir(src, out, precision):
     files = []
     for key, graph in (("vision_graph", "vision"), ("decoder_graph", "decoder")):
         name = manifest[key]["file"]
+        if graph == "vision" and precision in ("int8", "int4"):
+            # weight-only precisions leave the vision graph in float32: copy it (and its external data)
+            for f in [e["path"] for e in manifest["files"] if e["path"] in (name, name + ".data")]:
+                shutil.copyfile(os.path.join(src, f), os.path.join(out, f))
+                files.append(f)
+            continue
         m = prec.convert(onnx.load(os.path.join(src, name)), graph, precision)
         for stale in (name, name + ".data"):
             if os.path.exists(os.path.join(out, stale)):
