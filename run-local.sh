@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source tools/java-env.sh
 jar=standalone/target/standalone-0.1.0-SNAPSHOT.jar
-if [ "${OVIS_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
+# A plain `./mvnw verify` leaves a non-executable standalone jar: rebuild then too.
+if [ "${OVIS_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || ! jar tf "$jar" | grep -q '^BOOT-INF/lib/'; then
   echo "Building (tests skipped; ./run-tests.sh runs them)..."
   # Service modules stay plain jars inside the standalone jar (their own repackaging is skipped).
   # forceCreation: a service jar left repackaged by an earlier `verify` must be rebuilt plain.
