@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
@@ -136,6 +137,33 @@ class ChatEndToEndIT {
         Streamed streamed = stream(sdk, params);
         assertThat(streamed.text()).isEqualTo(reference.text());
         assertThat(streamed.usage().promptTokens()).isEqualTo(reference.sequenceLength());
+    }
+
+    @Test
+    void plainHttpStreamIsServerSentEventsEndingWithUsageThenDone() throws Exception {
+        ChatApi.Reference reference = ChatApi.Reference.named("text_only");
+        HttpResponse<String> response = chat("""
+                {"model": "%s", "max_tokens": %d, "stream": true, "stream_options": {"include_usage": true},
+                 "messages": [{"role": "user", "content": %s}]}"""
+                .formatted(model, reference.maxNewTokens(), ChatApi.JSON.writeValueAsString(reference.userText())));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        List<String> events = Stream.of(response.body().split("\n\n")).map(String::strip)
+                .filter(e -> !e.isEmpty()).toList();
+        assertThat(events).allSatisfy(e -> assertThat(e).startsWith("data: "));
+        assertThat(events.getLast()).isEqualTo("data: [DONE]");
+        JsonNode usageChunk = ChatApi.json(events.get(events.size() - 2).substring("data: ".length()));
+        assertThat(usageChunk.get("choices").isEmpty()).isTrue();
+        assertThat(usageChunk.get("usage").get("prompt_tokens").asInt()).isEqualTo(reference.sequenceLength());
+        StringBuilder text = new StringBuilder();
+        for (String event : events.subList(0, events.size() - 2)) {
+            JsonNode delta = ChatApi.json(event.substring("data: ".length())).get("choices").get(0).get("delta");
+            if (delta.has("content")) {
+                text.append(delta.get("content").asString());
+            }
+        }
+        assertThat(text.toString()).isEqualTo(reference.text());
     }
 
     @Test

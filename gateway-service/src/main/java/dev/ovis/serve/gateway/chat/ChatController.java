@@ -51,7 +51,7 @@ class ChatController {
         String tenant = Tenant.of(exchange).id();
         return JsonBody.read(exchange.getRequest(), properties.maxRequestBytes().toBytes(), json)
                 .flatMap(body -> chat.start(tenant, body)).flatMap(started -> {
-            Flux<ChatSignal> signals = chat.signals(tenant, started.jobId());
+            Flux<ChatSignal> signals = chat.signals(tenant, started.jobId(), started.prepared().request().stream());
             return started.prepared().request().stream()
                     ? stream(exchange.getResponse(), started, signals)
                     : whole(exchange.getResponse(), started, signals);

@@ -98,13 +98,15 @@ public class ChatService implements ChatRequests {
     /**
      * What the job tells, until a terminal signal: chunks as they stream; a failure at any stage as
      * soon as the row shows it; the row's result if the last chunk does not follow SUCCEEDED within
-     * the grace period. Cancelling the subscription (client gone) or the timeout cancels the job.
+     * the grace period — only for a streamed request: the llm stage streams no chunks for the
+     * others, so their answer is the row's result at once. Cancelling the subscription (client
+     * gone) or the timeout cancels the job.
      */
-    Flux<ChatSignal> signals(String tenant, String jobId) {
+    Flux<ChatSignal> signals(String tenant, String jobId, boolean streamed) {
         Flux<ChatSignal> chunks = jobs.chunks(jobId).map(chunk -> chunk.failure() != null
                 ? new ChatSignal.Failed(chunk.failure()) : new ChatSignal.Piece(chunk));
         Flux<ChatSignal> row = jobs.watch(tenant, jobId).filter(job -> job.status().isTerminal()).take(1)
-                .flatMap(this::fromRow);
+                .flatMap(job -> fromRow(job, streamed));
         return Flux.merge(chunks, row)
                 .takeUntil(ChatSignal::terminal)
                 .timeout(properties.timeout())
@@ -118,9 +120,10 @@ public class ChatService implements ChatRequests {
                 .doOnCancel(() -> cancel(tenant, jobId, "the client disconnected"));
     }
 
-    private Mono<ChatSignal> fromRow(Job job) {
+    private Mono<ChatSignal> fromRow(Job job, boolean streamed) {
         if (job.status() == JobStatus.SUCCEEDED && job.result() != null && job.result().chat() != null) {
-            return Mono.<ChatSignal>just(new ChatSignal.Done(job.result().chat())).delayElement(properties.resultGrace());
+            Mono<ChatSignal> done = Mono.just(new ChatSignal.Done(job.result().chat()));
+            return streamed ? done.delayElement(properties.resultGrace()) : done;
         }
         Failure failure = job.failure() != null ? job.failure()
                 : new Failure(ErrorCode.INTERNAL, "job " + job.id() + " ended " + job.status() + " without a result");
