@@ -1,0 +1,206 @@
+package dev.ovis.serve.standalone;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.ovis.serve.common.chat.ChatMessage;
+import dev.ovis.serve.common.chat.ContentPart;
+import dev.ovis.serve.common.chat.Role;
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.SamplingParams;
+import dev.ovis.serve.common.chat.StreamChunk;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.infra.test.SharedInfrastructure;
+import dev.ovis.serve.support.stage.StageContext;
+import dev.ovis.serve.support.stage.StageHandler;
+import dev.ovis.serve.support.stage.StageOutcome;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load benchmark of the chat API on the one-JVM suite (tiny fixture model, rate limits off):
+ * requests/s and p50/p95/p99 latency of non-streamed {@code POST /v1/chat/completions} at 1, 16
+ * and 64 concurrent clients, for a short text prompt and a one-image prompt (data URI); then the
+ * latency the suite adds over the llm stage (prompt, embeddings, {@code DecodeEngine}) called
+ * in-process with the same prompt (runs alternate, one at a time). Prints {@code BENCH} lines (also appended to
+ * {@code target/chat-load-benchmark.txt}); not a test — nothing is asserted about speed.
+ *
+ * <p>Run: {@code ./mvnw -B -pl standalone -am verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dit.test=ChatLoadBenchmark -Dfailsafe.failIfNoSpecifiedTests=false}; knobs
+ * {@code -Dovis.bench.seconds=20 -Dovis.bench.clients=1,16,64 -Dovis.bench.max-tokens=16
+ * -Dovis.bench.overhead-runs=60 -Dovis.bench.args="--name=value ..."} (Spring properties for every service).
+ */
+class ChatLoadBenchmark {
+
+    private static final String QUESTION = "What is in this picture? Describe the sun.";
+
+    private final int seconds = Integer.getInteger("ovis.bench.seconds", 20);
+    private final int maxTokens = Integer.getInteger("ovis.bench.max-tokens", 16);
+    private final int overheadRuns = Integer.getInteger("ovis.bench.overhead-runs", 60);
+    private final int[] clients = Arrays.stream(System.getProperty("ovis.bench.clients", "1,16,64").split(","))
+            .mapToInt(Integer::parseInt).toArray();
+
+    @Test
+    void chatLoad() throws Exception {
+        String modelDir = ChatApi.FIXTURE.toString();
+        try (StandaloneRun run = new StandaloneRun();
+             HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
+            List<String> args = new ArrayList<>(List.of("--ovis.model.dir=" + modelDir, "--ovis.gateway.limits.enabled=false"));
+            String extra = System.getProperty("ovis.bench.args", "").strip();
+            if (!extra.isEmpty()) {
+                args.addAll(List.of(extra.split("\\s+")));
+            }
+            run.start(new StandaloneOptions(null, true, Duration.ofMinutes(5), args), SharedInfrastructure.get());
+            String model;
+            var sdk = ChatApi.sdk(run.gatewayUrl(), run.apiKey());
+            try {
+                model = ChatEndToEndIT.awaitModel(sdk);
+            } finally {
+                sdk.close();
+            }
+            String text = body(model, "\"" + QUESTION + "\"");
+            String image = body(model, "[{\"type\": \"image_url\", \"image_url\": {\"url\": \""
+                    + ChatApi.dataUri("images/cat_small.png") + "\"}}, {\"type\": \"text\", \"text\": \"Describe the image.\"}]");
+            report("chat load: tiny fixture, extra args [" + extra + "], max_tokens " + maxTokens + ", " + seconds + " s per point, "
+                    + Runtime.getRuntime().availableProcessors() + " cores, load average "
+                    + String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+            for (String[] prompt : List.of(new String[] {"text", text}, new String[] {"one-image", image})) {
+                for (int i = 0; i < 3; i++) {
+                    send(http, run, prompt[1]); // warm-up
+                }
+                for (int c : clients) {
+                    load(http, run, prompt[0], prompt[1], c);
+                }
+            }
+            overhead(http, run, model, text);
+        }
+    }
+
+    private String body(String model, String content) {
+        return "{\"model\": \"" + model + "\", \"max_tokens\": " + maxTokens + ", \"temperature\": 0, "
+                + "\"messages\": [{\"role\": \"user\", \"content\": " + content + "}]}";
+    }
+
+    private void load(HttpClient http, StandaloneRun run, String name, String body, int concurrency) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        long start = System.nanoTime();
+        long end = start + Duration.ofSeconds(seconds).toNanos();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < concurrency; c++) {
+                pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        try {
+                            if (send(http, run, body) == 200) {
+                                latencies.add(System.nanoTime() - t0);
+                            } else {
+                                errors.incrementAndGet();
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        report(String.format("%-9s clients %3d: %5d ok, %d errors, %6.1f req/s, p50 %7.1f ms, p95 %7.1f ms, p99 %7.1f ms",
+                name, concurrency, sorted.size(), errors.get(), sorted.size() / elapsed, ms(sorted, 0.50), ms(sorted, 0.95),
+                ms(sorted, 0.99)));
+    }
+
+    /**
+     * API round trip vs the llm stage called in-process (prompt building, embedding assembly and
+     * the decode engine — what the llm does for a job, without Kafka, the database or HTTP), same
+     * prompt, one at a time, alternating.
+     */
+    private void overhead(HttpClient http, StandaloneRun run, String model, String body) throws Exception {
+        StageHandler llm = run.contextFor(Service.SUITE.get(2)).getBeansOfType(StageHandler.class).values().stream()
+                .filter(handler -> handler.stage() == Stage.LLM).findFirst().orElseThrow();
+        SamplingParams sampling = new SamplingParams(maxTokens, 0, 1, 0, 1, null, List.of(), false, false);
+        ChatTask task = new ChatTask(model, List.of(new ChatMessage(Role.USER, List.of(ContentPart.text(QUESTION)))),
+                sampling, false);
+        List<Long> api = new ArrayList<>();
+        List<Long> direct = new ArrayList<>();
+        for (int i = 0; i < overheadRuns + 5; i++) {
+            long t0 = System.nanoTime();
+            if (send(http, run, body) != 200) {
+                throw new IllegalStateException("the API refused the benchmark request");
+            }
+            long t1 = System.nanoTime();
+            StageRequest request = new StageRequest("bench-" + i, "bench", Route.forChat(false, false), Stage.LLM, null,
+                    JobPayload.of(task));
+            if (!(llm.handle(request, new Quiet(request.jobId())) instanceof StageOutcome.Complete)) {
+                throw new IllegalStateException("the llm stage did not complete the benchmark request");
+            }
+            long t2 = System.nanoTime();
+            if (i >= 5) {
+                api.add(t1 - t0);
+                direct.add(t2 - t1);
+            }
+        }
+        Collections.sort(api);
+        Collections.sort(direct);
+        report(String.format("overhead (text, %d runs, 1 client): API p50 %.1f ms p95 %.1f ms; in-process llm stage p50 %.1f ms"
+                        + " p95 %.1f ms; added p50 %.1f ms", api.size(), ms(api, 0.5), ms(api, 0.95), ms(direct, 0.5),
+                ms(direct, 0.95), ms(api, 0.5) - ms(direct, 0.5)));
+    }
+
+    /** A stage context that reports nowhere. */
+    private record Quiet(String jobId) implements StageContext {
+        @Override
+        public void progress(double fraction, String message) {
+        }
+
+        @Override
+        public void stream(StreamChunk chunk) {
+        }
+
+        @Override
+        public boolean cancelled() {
+            return false;
+        }
+    }
+
+    private static int send(HttpClient http, StandaloneRun run, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(run.gatewayUrl() + "/v1/chat/completions"))
+                .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + run.apiKey())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static double ms(List<Long> sorted, double quantile) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(quantile * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))) / 1e6;
+    }
+
+    private static void report(String line) throws IOException {
+        System.out.println("BENCH " + line);
+        Files.writeString(Path.of("target", "chat-load-benchmark.txt"), line + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+}
