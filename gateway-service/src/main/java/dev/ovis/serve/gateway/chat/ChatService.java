@@ -98,9 +98,8 @@ public class ChatService implements ChatRequests {
     /**
      * What the job tells, until a terminal signal: chunks as they stream; a failure at any stage as
      * soon as the row shows it; the row's result if the last chunk does not follow SUCCEEDED within
-     * the grace period — only for a streamed request: the llm stage streams no chunks for the
-     * others, so their answer is the row's result at once. Cancelling the subscription (client
-     * gone) or the timeout cancels the job.
+     * the grace period (a non-streamed answer arrives as one last chunk, or as the row's result,
+     * whichever comes first). Cancelling the subscription (client gone) or the timeout cancels the job.
      */
     Flux<ChatSignal> signals(String tenant, String jobId, boolean streamed) {
         Flux<ChatSignal> chunks = jobs.chunks(jobId).map(chunk -> chunk.failure() != null

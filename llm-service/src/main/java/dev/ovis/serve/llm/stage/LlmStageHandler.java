@@ -64,7 +64,11 @@ final class LlmStageHandler implements StageHandler {
             throw new StageException(ErrorCode.UNKNOWN_MODEL, "model '" + task.model() + "' is not loaded; this service runs '" + model.id() + "'");
         }
         Generation generation = submit(request.jobId(), task);
-        boolean stream = task.stream() && request.replyTo() != null;
+        // A gateway waiting on the connection (replyTo) always gets the outcome on its own stream
+        // topic, at once and on the right instance: chunk by chunk when the client streams, else as
+        // one last chunk carrying the whole answer.
+        boolean reply = request.replyTo() != null;
+        boolean stream = task.stream() && reply;
         long seq = 0;
         List<TokenLogprob> logprobs = new ArrayList<>();
         Generation.Update update;
@@ -85,13 +89,14 @@ final class LlmStageHandler implements StageHandler {
             throw new StageException(ErrorCode.UNAVAILABLE, "the llm service was interrupted while decoding");
         }
         if (update.failure() != null) {
-            if (stream && !update.failure().code().isTransient()) {
+            if (reply && !update.failure().code().isTransient()) {
                 context.stream(new StreamChunk(request.jobId(), seq, "", List.of(), true, null, null, update.failure()));
             }
             throw new StageException(update.failure().code(), update.failure().detail());
         }
-        if (stream) {
-            context.stream(new StreamChunk(request.jobId(), seq, "", List.of(), true, update.finishReason(), update.usage(), null));
+        if (reply) {
+            context.stream(new StreamChunk(request.jobId(), seq, stream ? "" : generation.text(), stream ? List.of() : logprobs,
+                    true, update.finishReason(), update.usage(), null));
         }
         if (update.finishReason() == FinishReason.CANCELLED) {
             throw new StageException(ErrorCode.CANCELLED, "cancelled after " + update.usage().completionTokens() + " tokens");

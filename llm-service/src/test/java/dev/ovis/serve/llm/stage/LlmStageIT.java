@@ -110,8 +110,15 @@ class LlmStageIT {
         String job = send(messages, TinyFixture.MODEL_ID, false);
 
         JobEvent done = awaitEvent(job + ":llm:succeeded");
-        assertThat(done.result().chat().text()).isEqualTo(fixture.prompt("one_image").get("greedy").get("text").asString());
+        String reference = fixture.prompt("one_image").get("greedy").get("text").asString();
+        assertThat(done.result().chat().text()).isEqualTo(reference);
         assertThat(done.result().chat().usage().promptTokens()).isEqualTo(798);
+        // not streamed, but a gateway waits on the connection: the whole answer comes as one last chunk
+        await().atMost(WAIT).until(() -> listeners.chunks(job).stream().anyMatch(StreamChunk::last));
+        assertThat(listeners.chunks(job)).singleElement().satisfies(chunk -> {
+            assertThat(chunk.text()).isEqualTo(reference);
+            assertThat(chunk.usage().promptTokens()).isEqualTo(798);
+        });
     }
 
     @Test
