@@ -8,12 +8,10 @@ import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListener;
@@ -28,11 +26,6 @@ class ModelCatalogConfiguration {
     @Bean
     ModelCatalog modelCatalog(@Value("${ovis.gateway.models.ttl:2m}") java.time.Duration ttl) {
         return new ModelCatalog(ttl, Clock.systemUTC());
-    }
-
-    @Bean
-    NewTopic modelsTopic() {
-        return TopicBuilder.name(Topics.MODELS).partitions(1).compact().build();
     }
 
     @Bean

@@ -5,11 +5,8 @@ import dev.ovis.serve.llm.decode.DecodeEngine;
 import dev.ovis.serve.llm.decode.EngineSettings;
 import dev.ovis.serve.llm.prompt.EmbeddingAssembler;
 import dev.ovis.serve.llm.prompt.PromptBuilder;
-import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.kafka.config.TopicBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -50,12 +47,6 @@ class LlmConfiguration {
     @Bean(destroyMethod = "close")
     ModelAnnouncer modelAnnouncer(LlmModel model, EnvelopePublisher publisher, LlmProperties properties) {
         return new ModelAnnouncer(model, publisher, properties.announceInterval());
-    }
-
-    /** The models topic, as the gateway declares it (compacted, one partition), in case llm starts first. */
-    @Bean
-    NewTopic ovisModelsTopic() {
-        return TopicBuilder.name(Topics.MODELS).partitions(1).compact().build();
     }
 
     @Bean

@@ -8,6 +8,7 @@ import dev.ovis.serve.common.job.CancelRequest;
 import dev.ovis.serve.common.job.JobEvent;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.common.model.ModelInfo;
 import java.util.Optional;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
@@ -50,6 +51,9 @@ public final class EnvelopeJson {
         }
         if (topic.equals(Topics.CONTROL)) {
             return Optional.of(CancelRequest.class);
+        }
+        if (topic.equals(Topics.MODELS)) {
+            return Optional.of(ModelInfo.class);
         }
         if (topic.startsWith(STREAM_PREFIX)) {
             return Optional.of(StreamChunk.class);

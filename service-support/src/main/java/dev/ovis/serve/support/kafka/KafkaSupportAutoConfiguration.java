@@ -136,14 +136,20 @@ public class KafkaSupportAutoConfiguration {
         }
         topics.add(topic(Topics.JOB_EVENTS, properties.jobEventPartitions(), properties));
         topics.add(topic(Topics.CONTROL, 1, properties));
+        // latest announcement per model id is all that matters: compacted
+        topics.add(builder(Topics.MODELS, 1, properties).compact().build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
     private static NewTopic topic(String name, int partitions, OvisKafkaProperties properties) {
+        return builder(name, partitions, properties).build();
+    }
+
+    private static TopicBuilder builder(String name, int partitions, OvisKafkaProperties properties) {
         TopicBuilder builder = TopicBuilder.name(name).partitions(partitions);
         if (properties.replicationFactor() != null) {
             builder.replicas(properties.replicationFactor());
         }
-        return builder.build();
+        return builder;
     }
 }

@@ -163,6 +163,7 @@ class EnvelopeSerdeTests {
         assertThat(EnvelopeJson.payloadTypeOf(Topics.LLM_REQUESTS)).contains(StageRequest.class);
         assertThat(EnvelopeJson.payloadTypeOf(Topics.JOB_EVENTS)).contains(JobEvent.class);
         assertThat(EnvelopeJson.payloadTypeOf(Topics.CONTROL)).contains(CancelRequest.class);
+        assertThat(EnvelopeJson.payloadTypeOf(Topics.MODELS)).contains(dev.ovis.serve.common.model.ModelInfo.class);
         assertThat(EnvelopeJson.payloadTypeOf(Topics.stream("gw-7"))).contains(StreamChunk.class);
         assertThat(EnvelopeJson.payloadTypeOf("other")).isEmpty();
         assertThat(EnvelopeJson.stageOfRequestTopic(Topics.OCR_REQUESTS)).contains(Stage.OCR);
