@@ -4,6 +4,7 @@ import dev.ovis.serve.common.chat.PartType;
 import dev.ovis.serve.common.chat.Role;
 import dev.ovis.serve.common.chat.SamplingParams;
 import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.gateway.JsonFields;
 import dev.ovis.serve.gateway.problem.ApiException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,43 +35,43 @@ final class ChatRequestReader {
         }
         String model = requiredString(root, "model");
         refuseUnsupported(root);
-        Integer maxPartition = optionalInt(root, "max_partition", 1, 12);
-        Integer frames = optionalInt(root, "frames", 1, 64);
+        Integer maxPartition = JsonFields.optionalInt(root, "max_partition", 1, 12);
+        Integer frames = JsonFields.optionalInt(root, "frames", 1, 64);
         List<ChatRequest.Message> messages = messages(root.get("messages"), maxPartition, frames);
-        boolean stream = optionalBoolean(root, "stream", false);
+        boolean stream = JsonFields.optionalBoolean(root, "stream", false);
         boolean includeUsage = false;
         JsonNode options = root.get("stream_options");
         if (options != null && !options.isNull()) {
             if (!options.isObject()) {
                 throw invalid("'stream_options' must be an object");
             }
-            includeUsage = optionalBoolean(options, "include_usage", false, "stream_options.include_usage");
+            includeUsage = JsonFields.optionalBoolean(options, "include_usage", false, "stream_options.include_usage");
         }
         return new ChatRequest(model, messages, sampling(root), stream, includeUsage);
     }
 
     private SamplingParams sampling(JsonNode root) {
-        Integer maxTokens = optionalInt(root, "max_completion_tokens", 1, maxTokensLimit);
+        Integer maxTokens = JsonFields.optionalInt(root, "max_completion_tokens", 1, maxTokensLimit);
         if (maxTokens == null) {
-            maxTokens = optionalInt(root, "max_tokens", 1, maxTokensLimit);
+            maxTokens = JsonFields.optionalInt(root, "max_tokens", 1, maxTokensLimit);
         }
-        Integer n = optionalInt(root, "n", 1, Integer.MAX_VALUE);
+        Integer n = JsonFields.optionalInt(root, "n", 1, Integer.MAX_VALUE);
         if (n != null && n != 1) {
             throw invalid("'n' must be 1: one choice per request is supported");
         }
-        Integer topLogprobs = optionalInt(root, "top_logprobs", 0, 20);
+        Integer topLogprobs = JsonFields.optionalInt(root, "top_logprobs", 0, 20);
         if (topLogprobs != null && topLogprobs > 0) {
             throw invalid("'top_logprobs' is not supported: only the chosen tokens' log-probabilities are returned");
         }
-        Double temperature = optionalNumber(root, "temperature", 0, 2);
-        Double topP = optionalNumber(root, "top_p", Double.MIN_VALUE, 1);
-        Integer topK = optionalInt(root, "top_k", 0, Integer.MAX_VALUE);
-        Double penalty = optionalNumber(root, "repetition_penalty", Double.MIN_VALUE, 10);
-        Long seed = optionalLong(root, "seed");
+        Double temperature = JsonFields.optionalNumber(root, "temperature", 0, 2);
+        Double topP = JsonFields.optionalNumber(root, "top_p", Double.MIN_VALUE, 1);
+        Integer topK = JsonFields.optionalInt(root, "top_k", 0, Integer.MAX_VALUE);
+        Double penalty = JsonFields.optionalNumber(root, "repetition_penalty", Double.MIN_VALUE, 10);
+        Long seed = JsonFields.optionalLong(root, "seed");
         return new SamplingParams(maxTokens != null ? maxTokens : defaultMaxTokens,
                 temperature != null ? temperature : 0, topP != null ? topP : 1, topK != null ? topK : 0,
                 penalty != null ? penalty : 1, seed, stop(root.get("stop")),
-                optionalBoolean(root, "logprobs", false), optionalBoolean(root, "reasoning", false));
+                JsonFields.optionalBoolean(root, "logprobs", false), JsonFields.optionalBoolean(root, "reasoning", false));
     }
 
     private static List<String> stop(JsonNode node) {
@@ -177,14 +178,14 @@ final class ChatRequestReader {
                 requireUser(role, path, "images");
                 JsonNode image = node.get("image_url");
                 String url = url(image, path + ".image_url");
-                Integer own = image.isObject() ? optionalInt(image, "max_partition", 1, 12, path + ".image_url.max_partition") : null;
+                Integer own = image.isObject() ? JsonFields.optionalInt(image, "max_partition", 1, 12, path + ".image_url.max_partition") : null;
                 yield new ChatRequest.Part(PartType.IMAGE, null, url, own != null ? own : maxPartition, null, path);
             }
             case "video_url" -> {
                 requireUser(role, path, "videos");
                 JsonNode video = node.get("video_url");
                 String url = url(video, path + ".video_url");
-                Integer own = video.isObject() ? optionalInt(video, "frames", 1, 64, path + ".video_url.frames") : null;
+                Integer own = video.isObject() ? JsonFields.optionalInt(video, "frames", 1, 64, path + ".video_url.frames") : null;
                 yield new ChatRequest.Part(PartType.VIDEO, null, url, null, own != null ? own : frames, path);
             }
             default -> throw badPart(path + ".type", "'" + type + "' is not supported; use text, image_url or video_url");
@@ -211,71 +212,6 @@ final class ChatRequestReader {
             throw invalid("'" + name + "' must be a non-empty string");
         }
         return node.asString();
-    }
-
-    private static boolean optionalBoolean(JsonNode root, String name, boolean fallback) {
-        return optionalBoolean(root, name, fallback, name);
-    }
-
-    private static boolean optionalBoolean(JsonNode root, String name, boolean fallback, String path) {
-        JsonNode node = root.get(name);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isBoolean()) {
-            throw invalid("'" + path + "' must be true or false");
-        }
-        return node.asBoolean();
-    }
-
-    private static Integer optionalInt(JsonNode root, String name, int min, int max) {
-        return optionalInt(root, name, min, max, name);
-    }
-
-    private static Integer optionalInt(JsonNode root, String name, int min, int max, String path) {
-        JsonNode node = root.get(name);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw invalid("'" + path + "' must be an integer");
-        }
-        int value = node.asInt();
-        if (value < min || value > max) {
-            throw invalid("'" + path + "' must be between " + min + " and " + max + ", was " + value);
-        }
-        return value;
-    }
-
-    private static Long optionalLong(JsonNode root, String name) {
-        JsonNode node = root.get(name);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw invalid("'" + name + "' must be an integer");
-        }
-        return node.asLong();
-    }
-
-    private static Double optionalNumber(JsonNode root, String name, double min, double max) {
-        JsonNode node = root.get(name);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isNumber()) {
-            throw invalid("'" + name + "' must be a number");
-        }
-        double value = node.asDouble();
-        if (!(value >= min && value <= max)) {
-            throw invalid("'" + name + "' must be between " + (min == Double.MIN_VALUE ? "0 (exclusive)" : fmt(min))
-                    + " and " + fmt(max) + ", was " + value);
-        }
-        return value;
-    }
-
-    private static String fmt(double value) {
-        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
     }
 
     private static String nonEmpty(String value, String path) {

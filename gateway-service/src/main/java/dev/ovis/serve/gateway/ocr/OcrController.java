@@ -6,6 +6,7 @@ import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.gateway.JsonBody;
+import dev.ovis.serve.gateway.JsonFields;
 import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.job.Job;
 import dev.ovis.serve.gateway.job.JobService;
@@ -108,13 +109,9 @@ class OcrController {
         if (engine != null && !engine.isNull() && !engine.isString()) {
             return Mono.error(new ApiException(ErrorCode.INVALID_REQUEST, "'engine' must be a string"));
         }
-        JsonNode async = body.get("async");
-        if (async != null && !async.isNull() && !async.isBoolean()) {
-            return Mono.error(new ApiException(ErrorCode.INVALID_REQUEST, "'async' must be true or false"));
-        }
+        boolean async = JsonFields.optionalBoolean(body, "async", false);
         return sources.resolve(tenant, body.get("image").asString(), "image")
-                .map(ref -> new Request(ref, languages, engine == null || engine.isNull() ? null : engine.asString(),
-                        async != null && async.asBoolean()));
+                .map(ref -> new Request(ref, languages, engine == null || engine.isNull() ? null : engine.asString(), async));
     }
 
     private static List<String> split(String languages) {

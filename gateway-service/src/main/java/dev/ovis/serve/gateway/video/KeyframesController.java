@@ -8,6 +8,7 @@ import dev.ovis.serve.common.video.KeyframeResult;
 import dev.ovis.serve.common.video.KeyframeTask;
 import dev.ovis.serve.gateway.BlockingSchedulers;
 import dev.ovis.serve.gateway.JsonBody;
+import dev.ovis.serve.gateway.JsonFields;
 import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.job.Job;
 import dev.ovis.serve.gateway.job.JobService;
@@ -114,8 +115,8 @@ class KeyframesController {
         if (question != null && !question.isNull() && !question.isString()) {
             return Mono.error(new ApiException(ErrorCode.INVALID_REQUEST, "'question' must be a string"));
         }
-        Integer frames = jsonInteger(body, "frames");
-        Integer segment = jsonInteger(body, "segment_size");
+        Integer frames = JsonFields.optionalInt(body, "frames", 1, 64);
+        Integer segment = JsonFields.optionalInt(body, "segment_size", 1, Integer.MAX_VALUE);
         return sources.resolve(tenant, body.get("video").asString(), "video")
                 .map(ref -> task(ref, question == null || question.isNull() ? "" : question.asString(), frames, segment));
     }
@@ -132,17 +133,6 @@ class KeyframesController {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "'segment_size' must be at least 1, was " + segmentSize);
         }
         return new KeyframeTask(video, question, frames, segmentSize);
-    }
-
-    private static Integer jsonInteger(JsonNode body, String name) {
-        JsonNode node = body.get(name);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "'" + name + "' must be an integer");
-        }
-        return node.asInt();
     }
 
     private static Integer integer(String value, String name) {
