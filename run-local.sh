@@ -8,6 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source tools/java-env.sh
+# The system libraries the services need at run time (FFmpeg's, Tesseract), checked before the
+# build: installed when this runs as root or with sudo, else named with the command that installs
+# them, and the run stops here rather than half-way through start-up.
+bash tools/setup-machine.sh --local-run
 jar=standalone/target/standalone-0.1.0-SNAPSHOT.jar
 # A plain `./mvnw verify` leaves a non-executable standalone jar: rebuild then too.
 if [ "${OVIS_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || ! jar tf "$jar" | grep -q '^BOOT-INF/lib/'; then
