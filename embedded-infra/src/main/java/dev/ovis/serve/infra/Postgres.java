@@ -53,6 +53,7 @@ final class Postgres implements AutoCloseable {
     static Postgres start(Path dataDir) {
         if (dataDir != null) {
             Path dir = dataDir.toAbsolutePath();
+            PostgresLeftover.stopIn(dir);
             return launch(builder().setDataDirectory(dir).setCleanDataDirectory(false), dir, null);
         }
         Path copy = temporaryDirectory();
@@ -175,14 +176,6 @@ final class Postgres implements AutoCloseable {
     }
 
     private Optional<ProcessHandle> postmaster() {
-        if (dataDirectory == null) {
-            return Optional.empty();
-        }
-        try {
-            String first = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).getFirst().strip();
-            return ProcessHandle.of(Long.parseLong(first));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return dataDirectory == null ? Optional.empty() : PostgresLeftover.postmaster(dataDirectory);
     }
 }

@@ -1,7 +1,9 @@
 package dev.ovis.serve.infra;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -12,11 +14,15 @@ import org.slf4j.LoggerFactory;
  * directory, when it is a temporary one) if this JVM dies without stopping it — killed by a
  * test runner's timeout, by SIGKILL, by a crash. The postmaster is a separate process and would
  * otherwise run on, holding a port and memory. Started before the server, so no window is left
- * open; destroyed after a normal stop.
+ * open; destroyed after a normal stop. It runs in a session of its own ({@code setsid}), so a
+ * signal to the run's whole process group (a supervisor's SIGTERM, {@code kill -KILL -- -PGID})
+ * reaches the JVM but not the watchdog, which then does its job.
  */
 final class PostgresWatchdog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresWatchdog.class);
+
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Process process;
 
@@ -40,9 +46,13 @@ final class PostgresWatchdog implements AutoCloseable {
                 fi
                 [ -n "$trash" ] && rm -rf "$trash"
                 """;
-        List<String> command = List.of("/bin/sh", "-c", script, "ovis-pg-watchdog",
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of("/bin/sh", "-c", script, "ovis-pg-watchdog",
                 String.valueOf(ProcessHandle.current().pid()), dataDir.toAbsolutePath().toString(),
-                deleteAfterwards == null ? "" : deleteAfterwards.toAbsolutePath().toString());
+                deleteAfterwards == null ? "" : deleteAfterwards.toAbsolutePath().toString()));
         try {
             Process process = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

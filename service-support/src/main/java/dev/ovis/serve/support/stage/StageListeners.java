@@ -11,6 +11,7 @@ import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.kafka.UnreadableRecordRecoverer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,8 @@ public final class StageListeners implements SmartLifecycle {
     private static final String CONTROL = "control";
 
     private final Map<String, MessageListenerContainer> containers = new LinkedHashMap<>();
+    private final List<StageProcessor> processors;
+    private final Duration drainTimeout;
     private final AtomicBoolean stopping;
     private volatile boolean running;
 
@@ -52,6 +55,8 @@ public final class StageListeners implements SmartLifecycle {
                    UnreadableRecordRecoverer unreadable, CancelledJobs cancelledJobs, StageProperties properties,
                    String source, AtomicBoolean stopping) {
         this.stopping = stopping;
+        this.processors = List.copyOf(processors);
+        this.drainTimeout = properties.drainTimeout();
         List<String> stageNames = new ArrayList<>();
         for (StageProcessor processor : processors) {
             String stage = processor.stage().name().toLowerCase(Locale.ROOT);
@@ -181,11 +186,27 @@ public final class StageListeners implements SmartLifecycle {
         }
     }
 
+    /**
+     * Stops the consumers, then waits for the jobs under way to end: a container's own stop gives
+     * up after its shutdown timeout while a slow job may still run, and the beans this context
+     * destroys next (ONNX sessions) must not be closed under it.
+     */
     @Override
     public void stop() {
         stopping.set(true);
         running = false;
         containers.values().forEach(MessageListenerContainer::stop);
+        for (StageProcessor processor : processors) {
+            try {
+                if (!processor.awaitIdle(drainTimeout)) {
+                    log.warn("The {} stage still runs a job after {}; stopping anyway (it is redelivered)",
+                            processor.stage(), drainTimeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

@@ -49,6 +49,8 @@ final class StageProcessor {
     private final LongSupplier nanoClock;
     private final Pause pause;
     private final BooleanSupplier stopping;
+    /** Requests inside {@link #process}; guarded by {@code this} so {@link #awaitIdle} can wait on it. */
+    private int inFlight;
 
     StageProcessor(StageHandler handler, EnvelopePublisher publisher, CancelledJobs cancelledJobs,
                    StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
@@ -73,9 +75,37 @@ final class StageProcessor {
 
     /** Handles one request to the end. */
     void process(StageRequest request) {
-        long start = nanoClock.getAsLong();
-        Outcome outcome = decide(request);
-        metrics.handled(outcome, Duration.ofNanos(nanoClock.getAsLong() - start));
+        synchronized (this) {
+            inFlight++;
+        }
+        try {
+            long start = nanoClock.getAsLong();
+            Outcome outcome = decide(request);
+            metrics.handled(outcome, Duration.ofNanos(nanoClock.getAsLong() - start));
+        } finally {
+            synchronized (this) {
+                inFlight--;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until no request is being processed, at most {@code timeout}: the handler's native
+     * resources may only be closed after that.
+     *
+     * @return whether the processor is idle
+     */
+    synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
     }
 
     private Outcome decide(StageRequest request) {

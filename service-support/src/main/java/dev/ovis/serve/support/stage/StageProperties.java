@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param progressInterval the shortest gap between two progress events of one job
  * @param cancelledJobs    how many cancelled job ids an instance remembers
  * @param cancelledTtl     how long it remembers one
+ * @param drainTimeout     how long stopping waits for the jobs under way to end before the service
+ *                         closes what they use (ONNX sessions: closing one under a running inference
+ *                         crashes the process); a job still running then is redelivered after restart
  */
 @Validated
 @ConfigurationProperties("ovis.stage")
@@ -31,11 +34,12 @@ public record StageProperties(
         @DefaultValue("30m") Duration maxPollInterval,
         @DefaultValue("250ms") Duration progressInterval,
         @DefaultValue("10000") @Min(1) int cancelledJobs,
-        @DefaultValue("1h") Duration cancelledTtl) {
+        @DefaultValue("1h") Duration cancelledTtl,
+        @DefaultValue("2m") Duration drainTimeout) {
 
     /** Every default, no stage name: for tests and code outside Spring. */
     public static StageProperties defaults() {
         return new StageProperties(null, 1, 3, Duration.ofSeconds(1), Duration.ofMinutes(30), Duration.ofMillis(250),
-                10_000, Duration.ofHours(1));
+                10_000, Duration.ofHours(1), Duration.ofMinutes(2));
     }
 }

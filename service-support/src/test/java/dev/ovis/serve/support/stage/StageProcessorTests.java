@@ -47,7 +47,7 @@ class StageProcessorTests {
 
     private StageProcessor processor(StageHandler handler) {
         StageProperties properties = new StageProperties(handler.stage(), 1, 3, Duration.ofMillis(100),
-                Duration.ofMinutes(30), Duration.ofMillis(250), 100, Duration.ofHours(1));
+                Duration.ofMinutes(30), Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5));
         return new StageProcessor(handler, publisher, cancelled, properties, new StageMetrics(meters, handler.stage()),
                 "test-service", Duration.ofSeconds(1), clock::get, pause -> pauses.add(pause), stopping::get);
     }
@@ -286,5 +286,30 @@ class StageProcessorTests {
 
         assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.UNSUPPORTED_JOB);
         assertThat(lastEvent().failure().detail()).startsWith("the ocr stage is not available in this deployment: ");
+    }
+
+    @Test
+    void awaitIdleWaitsForTheRequestUnderWaySoItsResourcesAreNotClosedBeneathIt() throws Exception {
+        // given a handler that is inside a (native) call until released
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new StageOutcome.Complete(RESULT);
+        }));
+        Thread worker = Thread.ofPlatform().start(() -> processor.process(request(Stage.LLM, null)));
+        entered.await();
+        // when the service stops while the job runs, then it is not idle
+        assertThat(processor.awaitIdle(Duration.ofMillis(50))).isFalse();
+        // when the job ends, then it is
+        release.countDown();
+        assertThat(processor.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        worker.join();
+        assertThat(publisher.ids()).containsExactly("job-1:llm:running", "job-1:llm:succeeded");
     }
 }
