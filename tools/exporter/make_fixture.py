@@ -4,7 +4,9 @@
   /usr/bin/python3 tools/exporter/make_fixture.py [--out fixtures/tiny-ovis2]
 
 Everything derives from the seed: weights, tokenizer, the drawn test images, the references.
-Running it twice, or on another machine with the same Debian packages, gives identical bytes.
+Running it twice on one machine gives identical bytes. On another CPU with the same Debian packages the
+weights, graphs and every id and token come out identical; computed floats (embeddings, logits) may move
+in their last bits, since PyTorch picks kernels by instruction set (FixtureComparison's tolerance).
 """
 import argparse
 import hashlib
