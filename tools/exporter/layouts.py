@@ -160,10 +160,14 @@ def _shape(s):
 
 def main(argv=None):
     import argparse
-    ap = argparse.ArgumentParser(description="prints the tensor table of one Ovis2 size and layout")
-    ap.add_argument("--size", choices=sorted(modeling.SIZES), required=True)
+    ap = argparse.ArgumentParser(description="prints the tensors of one Ovis2 size and layout, or the docs table")
+    ap.add_argument("--size", choices=sorted(modeling.SIZES))
     ap.add_argument("--layout", choices=LAYOUTS, default=ORIGINAL)
+    ap.add_argument("--markdown", action="store_true", help="the per-size table of docs/exporter.md")
     a = ap.parse_args(argv)
+    if a.markdown or not a.size:
+        print(markdown_table())
+        return
     for t in tensors(modeling.SIZES[a.size], a.layout):
         print(t.name, list(t.shape), "" if t.used else "(stored copy, unused: tied to embed_tokens)")
 
