@@ -69,6 +69,13 @@ def stored_tensors(path):
 def check(path, config, layout, stored):
     """Raises CheckpointError listing every unknown, missing, misshapen or wrongly typed tensor."""
     expected = {t.name: t for t in layouts.tensors(config, layout)}
+    other = next(x for x in layouts.LAYOUTS if x != layout)
+    if not set(stored) & set(expected) and set(stored) <= {t.name for t in layouts.tensors(config, other)}:
+        example = sorted(stored)[0]
+        raise CheckpointError(f"{path}: config.json describes the {layout} layout but all {len(stored)} tensors are "
+                              f"named as in the {other} layout (e.g. {example}, where {layout} has "
+                              f"{_counterpart(config, other, layout, example)}); use the config.json that came with "
+                              f"these weights")
     problems = []
     for name in sorted(stored):
         s, t = stored[name], expected.get(name)
@@ -110,6 +117,11 @@ def load_with_layout(path):
     if unfilled:  # the layout table and the modules disagree: a bug here, not in the checkpoint
         raise CheckpointError(f"{path}: internal error, parameters not (fully) loaded: {unfilled}")
     return model, layout
+
+
+def _counterpart(config, src_layout, dst_layout, name):
+    target = next(t.target for t in layouts.tensors(config, src_layout) if t.name == name)
+    return next(t.name for t in layouts.tensors(config, dst_layout) if t.target == target)
 
 
 def describe(config):
