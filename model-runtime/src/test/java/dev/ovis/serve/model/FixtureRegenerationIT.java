@@ -3,16 +3,13 @@ package dev.ovis.serve.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,21 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FixtureRegenerationIT {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path EXPORTER = Path.of("..", "tools", "exporter").toAbsolutePath().normalize();
+    private static final Path PYTHON = ExporterPython.PYTHON;
+    private static final Path EXPORTER = ExporterPython.EXPORTER;
 
     @TempDir
     Path temp;
 
     @BeforeAll
     static void requirePython() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "skipped: /usr/bin/python3 is missing (run tools/setup-machine.sh)");
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, onnx, numpy, PIL")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Assumptions.assumeTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0,
-                "skipped: Debian packages python3-torch python3-onnx python3-numpy python3-pil are missing"
-                        + " (run tools/setup-machine.sh): " + out.strip());
+        ExporterPython.assumeAvailable();
     }
 
     @Test
@@ -95,18 +86,7 @@ class FixtureRegenerationIT {
     }
 
     private void run(List<String> command) throws Exception {
-        Path log = temp.resolve("python.log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean done = p.waitFor(10, TimeUnit.MINUTES);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        String output = Files.readString(log);
-        assertThat(done && p.exitValue() == 0).as("%s failed:%n%s", command, tail(output)).isTrue();
-    }
-
-    private static String tail(String s) {
-        return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+        ExporterPython.run(temp.resolve("python.log"), command);
     }
 
     private static Map<String, String> checksums(Path root) throws IOException {
