@@ -162,7 +162,7 @@ def save(model, path, dtype="F32", layout=layouts.ORIGINAL, shards=1):
 
 def _split(specs, shards):
     """Consecutive groups of about equal bytes (how transformers shards: in order, by size)."""
-    sizes = [max(1, int(torch.Size(t.shape).numel())) for t in specs]
+    sizes = [layouts.numel(t.shape) for t in specs]
     budget = sum(sizes) / shards
     groups, acc = [[] for _ in range(shards)], 0
     for t, n in zip(specs, sizes):

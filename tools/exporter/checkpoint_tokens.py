@@ -44,10 +44,12 @@ def generation(path, vocab_size):
     for key in SAMPLING_KEYS:
         if cfg.get(key) is not None:
             out[key] = cfg[key]
-    for key in ("eos_token_ids", "pad_token_id"):
-        for i in out.get(key, []) if key == "eos_token_ids" else [out.get(key, 0)]:
-            if not 0 <= i < vocab_size:
-                raise TokensError(f"{where}: {key} {i} is outside the vocabulary (0..{vocab_size - 1})")
+    named = [("eos_token_id", i) for i in eos]
+    if "pad_token_id" in out:
+        named.append(("pad_token_id", out["pad_token_id"]))
+    for key, i in named:
+        if not isinstance(i, int) or not 0 <= i < vocab_size:
+            raise TokensError(f"{where}: {key} {i} is outside the vocabulary (0..{vocab_size - 1})")
     return out
 
 

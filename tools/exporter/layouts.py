@@ -115,11 +115,11 @@ def optional(tensor, layout):
 def summary(config, layout, dtype_bytes=2):
     """(tensor count, parameter count, bytes at `dtype_bytes`) of a full checkpoint of `layout`."""
     ts = [t for t in tensors(config, layout) if not optional(t, layout)]
-    params = sum(_prod(t.shape) for t in ts)
+    params = sum(numel(t.shape) for t in ts)
     return len(ts), params, params * dtype_bytes
 
 
-def _prod(shape):
+def numel(shape):
     n = 1
     for s in shape:
         n *= s
@@ -143,14 +143,16 @@ def markdown_table():
         return out
 
     tables = {s: (by_target(s, ORIGINAL), by_target(s, HF)) for s in sizes}
-    for target, origs in tables[sizes[0]][0].items():
-        for j, h in enumerate(tables[sizes[0]][1][target][:len(tables[sizes[0]][1][target]) // len(origs)]):
+    first_orig, first_hf = tables[sizes[0]]
+    for target, origs in first_orig.items():
+        per_original = len(first_hf[target]) // len(origs)  # 3 for the split qkv, else 1
+        for j in range(per_original):  # layer 0's entries stand for every layer N
             cells = []
             for s in sizes:
-                os_, hs = tables[s][0][target][0].shape, tables[s][1][target][j].shape
-                cells.append(_shape(os_) if os_ == hs else f"{_shape(os_)} → {_shape(hs)}")
+                o, h = tables[s][0][target][0].shape, tables[s][1][target][j].shape
+                cells.append(_shape(o) if o == h else f"{_shape(o)} → {_shape(h)}")
             name = f"`{_pattern(origs[0].name)}`" if j == 0 else "″"
-            lines.append(f"| {name} | `{_pattern(h.name)}` | " + " | ".join(cells) + " |")
+            lines.append(f"| {name} | `{_pattern(first_hf[target][j].name)}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
