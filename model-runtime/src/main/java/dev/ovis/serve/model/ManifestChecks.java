@@ -64,6 +64,9 @@ final class ManifestChecks {
         for (int id : m.stopIds()) {
             tokenId(file, "stop_ids", id, l.vocabSize());
         }
+        if (m.generation() != null) {
+            generation(file, m, l.vocabSize());
+        }
         if (m.prompt().indicatorIds() == null || m.prompt().indicatorIds().size() != 5) {
             throw new InvalidModelException(file, "prompt.indicator_ids must list 5 ids");
         }
@@ -79,6 +82,24 @@ final class ManifestChecks {
             if (!listed.contains(needed)) {
                 throw new InvalidModelException(file, "files does not list '" + needed + "'");
             }
+        }
+    }
+
+    /** The optional {@code generation} object: eos ids in the vocabulary and among the stop ids. */
+    private static void generation(Path file, ModelManifest m, int vocab) throws InvalidModelException {
+        var g = m.generation();
+        if (g.eosTokenIds() == null || g.eosTokenIds().isEmpty()) {
+            throw new InvalidModelException(file, "generation.eos_token_ids is missing or empty");
+        }
+        for (int id : g.eosTokenIds()) {
+            tokenId(file, "generation.eos_token_ids", id, vocab);
+            if (!m.stopIds().contains(id)) {
+                throw new InvalidModelException(file, "generation.eos_token_ids has " + id + ", which stop_ids "
+                        + m.stopIds() + " lacks");
+            }
+        }
+        if (g.padTokenId() != null) {
+            tokenId(file, "generation.pad_token_id", g.padTokenId(), vocab);
         }
     }
 

@@ -27,7 +27,9 @@ public record ModelManifest(
         Table indicatorEmbeddings,
         Graph visionGraph,
         Graph decoderGraph,
-        List<FileEntry> files) {
+        List<FileEntry> files,
+        Generation generation,
+        ChatTemplate chatTemplate) {
 
     /** The only {@code format} value this library reads. */
     public static final String FORMAT = "ovis2-onnx";
@@ -76,5 +78,23 @@ public record ModelManifest(
 
     /** A file of the directory with its size in bytes and lowercase hex sha256. */
     public record FileEntry(String path, long size, String sha256) {
+    }
+
+    /**
+     * The checkpoint's {@code generation_config.json} as exported (null when it had none, and for
+     * random-init models): its eos ids (already part of {@link #stopIds()}), pad id and sampling
+     * defaults. The sampling values are the checkpoint authors' suggestion, not the reference
+     * decoding (greedy, ovis2.md §5.2); absent values are null.
+     */
+    public record Generation(String source, List<Integer> eosTokenIds, Integer padTokenId, Boolean doSample,
+                             Double temperature, Double topP, Integer topK, Double repetitionPenalty,
+                             Integer maxNewTokens) {
+    }
+
+    /**
+     * The checkpoint's chat template (a Jinja text) and the file it came from; recorded for reference,
+     * the serving prompt follows {@link #prompt()}. Null when the checkpoint had none.
+     */
+    public record ChatTemplate(String source, String template) {
     }
 }

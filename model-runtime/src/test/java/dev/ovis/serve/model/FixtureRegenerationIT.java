@@ -2,14 +2,10 @@ package dev.ovis.serve.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,21 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FixtureRegenerationIT {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path EXPORTER = Path.of("..", "tools", "exporter").toAbsolutePath().normalize();
+    private static final Path PYTHON = ExporterPython.PYTHON;
+    private static final Path EXPORTER = ExporterPython.EXPORTER;
 
     @TempDir
     Path temp;
 
     @BeforeAll
     static void requirePython() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "skipped: /usr/bin/python3 is missing (run tools/setup-machine.sh)");
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, onnx, numpy, PIL")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Assumptions.assumeTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0,
-                "skipped: Debian packages python3-torch python3-onnx python3-numpy python3-pil are missing"
-                        + " (run tools/setup-machine.sh): " + out.strip());
+        ExporterPython.assumeAvailable();
     }
 
     @Test
@@ -44,7 +34,8 @@ class FixtureRegenerationIT {
         // when the fixture is made again, with PyTorch's most portable kernels (ATEN_CPU_CAPABILITY=default):
         // not the ones of the machine that made the committed fixture, whatever machine this is
         Path out = temp.resolve("tiny-ovis2");
-        run(List.of(PYTHON.toString(), EXPORTER.resolve("make_fixture.py").toString(), "--out", out.toString()),
+        ExporterPython.run(temp.resolve("python.log"),
+                List.of(PYTHON.toString(), EXPORTER.resolve("make_fixture.py").toString(), "--out", out.toString()),
                 Map.of("ATEN_CPU_CAPABILITY", "default"));
         // then every committed file is reproduced (computed floats within tolerance), and nothing else appears
         assertThat(FixtureComparison.differences(TinyFixture.DIR, out)).isEmpty();
@@ -95,23 +86,6 @@ class FixtureRegenerationIT {
     }
 
     private void run(List<String> command) throws Exception {
-        run(command, Map.of());
-    }
-
-    private void run(List<String> command, Map<String, String> environment) throws Exception {
-        Path log = temp.resolve("python.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        Process p = builder.start();
-        boolean done = p.waitFor(10, TimeUnit.MINUTES);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        String output = Files.readString(log);
-        assertThat(done && p.exitValue() == 0).as("%s failed:%n%s", command, tail(output)).isTrue();
-    }
-
-    private static String tail(String s) {
-        return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+        ExporterPython.run(temp.resolve("python.log"), command);
     }
 }

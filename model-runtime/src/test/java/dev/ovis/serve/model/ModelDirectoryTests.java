@@ -93,6 +93,36 @@ class ModelDirectoryTests {
     }
 
     @Test
+    void readsTheCheckpointsGenerationDefaultsAndChatTemplateWhenPresent() throws IOException {
+        // given the fixture (a random-init export: neither object) and a copy that has both
+        assertThat(ModelDirectory.open(TinyFixture.DIR).manifest().generation()).isNull();
+        Path copy = copyFixture();
+        Path manifest = copy.resolve("model.json");
+        String json = Files.readString(manifest);
+        Files.writeString(manifest, json.replace("\"files\": [", """
+                "generation": {"source": "generation_config.json", "eos_token_ids": [452, 450], "pad_token_id": 450,
+                               "do_sample": true, "temperature": 0.7, "top_p": 0.8, "top_k": 20,
+                               "repetition_penalty": 1.05},
+                "chat_template": {"source": "tokenizer_config.json", "template": "{{ messages }}"},
+                "files": ["""));
+        // when
+        ModelManifest m = ModelDirectory.open(copy).manifest();
+        // then
+        assertThat(m.generation().eosTokenIds()).containsExactly(452, 450);
+        assertThat(m.generation().temperature()).isEqualTo(0.7);
+        assertThat(m.generation().topK()).isEqualTo(20);
+        assertThat(m.generation().maxNewTokens()).isNull();
+        assertThat(m.chatTemplate().source()).isEqualTo("tokenizer_config.json");
+        // and an eos id that stop_ids lacks, or outside the vocabulary, is refused by field
+        Files.writeString(manifest, Files.readString(manifest).replace("[452, 450]", "[452, 449]"));
+        assertThatThrownBy(() -> ModelDirectory.open(copy))
+                .hasMessageContaining("generation.eos_token_ids has 449, which stop_ids [452, 450] lacks");
+        Files.writeString(manifest, Files.readString(manifest).replace("[452, 449]", "[452, 9999]"));
+        assertThatThrownBy(() -> ModelDirectory.open(copy))
+                .hasMessageContaining("generation.eos_token_ids: token id 9999 outside the vocabulary");
+    }
+
+    @Test
     void refusesFileEntriesOutsideTheDirectory() throws IOException {
         Path copy = copyFixture();
         Path manifest = copy.resolve("model.json");
