@@ -62,8 +62,15 @@ public final class OnnxSessionFactory {
         return provider;
     }
 
-    /** Opens {@code graph} (ONNX external data is found next to it). The caller closes the session. */
+    /**
+     * Opens {@code graph} (ONNX external data is found next to it). The caller closes the session.
+     * On the CPU, a graph whose weights do not fit in the memory available is refused first, with
+     * a message saying so ({@link MemoryCheck}).
+     */
     public OrtSession open(Path graph) throws OrtException {
+        if (!provider.cuda()) {
+            MemoryCheck.beforeLoading(graph);
+        }
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (options.intraOpThreads() > 0) {
