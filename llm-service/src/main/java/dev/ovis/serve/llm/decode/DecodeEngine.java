@@ -9,9 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,10 +107,19 @@ public final class DecodeEngine implements AutoCloseable {
             throw new IllegalArgumentException("embeddings must be a direct buffer of positions × hidden floats");
         }
         int maxNew = Math.min(request.sampling().maxTokens(), usable + 1 - request.positions());
-        long seed = request.sampling().seed() != null ? request.sampling().seed() : ThreadLocalRandom.current().nextLong();
+        long seed = request.sampling().seed() != null ? request.sampling().seed() : seedOf(request.id());
         Sequence sequence = new Sequence(request, maxNew, seed, text, settings.stopIds());
         scheduler.submit(sequence);
         return sequence.generation;
+    }
+
+    /**
+     * The seed of a request that names none: derived from its id (the job's), not drawn at random,
+     * so a job run again after a worker crash samples the same text and a streaming client never
+     * receives text spliced from two samples. Different jobs still sample differently.
+     */
+    static long seedOf(String requestId) {
+        return UUID.nameUUIDFromBytes(requestId.getBytes(StandardCharsets.UTF_8)).getMostSignificantBits();
     }
 
     private void loop() {
