@@ -155,6 +155,26 @@ class EngineBehaviourTests {
     }
 
     @Test
+    void theFirstTokenLeavesAtOnceAndTheRestIsGroupedWithoutLosingTheEnd() throws Exception {
+        try (DecodeEngine engine = engine(32768, Set.of(), 64L << 20, 8)) {
+            // A gap far longer than the whole answer takes: the old pacing waited it out and sent
+            // everything as one update; the first token must not wait for the gap.
+            Generation generation = submit(engine, params(2000, 0, null, List.of(), false));
+            Generation.Update first = generation.next(Duration.ofSeconds(60));
+            assertThat(first.done()).isFalse();
+            assertThat(first.text()).isNotEmpty();
+            StringBuilder streamed = new StringBuilder(first.text());
+            Generation.Update update;
+            do {
+                update = generation.next(Duration.ofSeconds(60));
+                streamed.append(update.text());
+            } while (!update.done());
+            assertThat(streamed.toString()).isEqualTo(generation.text());
+            assertThat(update.usage().completionTokens()).isEqualTo(2000);
+        }
+    }
+
+    @Test
     void cancellationStopsARunningSequenceWithinAStep() throws Exception {
         try (DecodeEngine engine = engine(32768, Set.of(), 64L << 20, 8)) {
             Generation generation = submit(engine, params(32000, 0, null, List.of(), false));
