@@ -34,10 +34,13 @@ public record GatewayProperties(
         @DefaultValue @Valid Db db) {
 
     /**
-     * @param keys API key → tenant; when empty a random key for tenant {@code default} is generated
-     *             at start-up and logged on a line containing "API key"
+     * @param keys        API key → tenant
+     * @param generateKey with no key configured: generate a random key for tenant {@code default} at
+     *                    start-up and log it on a line containing "API key" (a local run), or, when
+     *                    {@code false}, refuse to start. Images, compose and Kubernetes set it to
+     *                    {@code false}: a key generated per pod would differ on every pod and restart.
      */
-    public record Auth(Map<String, String> keys) {
+    public record Auth(Map<String, String> keys, @DefaultValue("true") boolean generateKey) {
         public Auth {
             keys = keys == null ? Map.of() : Map.copyOf(keys);
         }

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * API key → tenant, from {@code ovis.gateway.auth.keys}. Keys are kept as SHA-256 digests so a
  * lookup takes the same time whatever prefix a guess shares with a real key. With no key
  * configured, one random key for tenant {@code default} is generated and logged, so a local run
- * is usable at once and still never open.
+ * is usable at once and still never open; where that is off ({@code ovis.gateway.auth.generate-key=false},
+ * as in every image and cluster manifest) the gateway refuses to start instead.
  */
 @Component
 public class ApiKeys {
@@ -30,6 +31,13 @@ public class ApiKeys {
 
     public ApiKeys(GatewayProperties properties) {
         Map<String, String> keys = properties.auth().keys();
+        if (keys.isEmpty() && !properties.auth().generateKey()) {
+            throw new IllegalStateException("No API key configured and ovis.gateway.auth.generate-key=false: "
+                    + "set ovis.gateway.auth.keys, e.g. SPRING_APPLICATION_JSON="
+                    + "{\"ovis\":{\"gateway\":{\"auth\":{\"keys\":{\"<key>\":\"<tenant>\"}}}}} "
+                    + "(docker compose: OVIS_API_KEYS_JSON; Kubernetes: the Secret ovis-api-keys), "
+                    + "or allow a generated key with ovis.gateway.auth.generate-key=true");
+        }
         if (keys.isEmpty()) {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
