@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -34,12 +35,16 @@ public record GatewayProperties(
         @DefaultValue @Valid Db db) {
 
     /**
-     * @param keys API key → tenant; when empty a random key for tenant {@code default} is generated
-     *             at start-up and logged on a line containing "API key"
+     * @param keys      API key → tenant; when empty a random key for tenant {@code default} is generated
+     *                  at start-up and logged on a line containing "API key"
+     * @param adminKeys keys that open {@code /actuator/**} (metrics, traces) besides the health
+     *                  probes, which are open to all; no tenant key does. Empty: the actuator is
+     *                  closed on this gateway (scrape the metrics with an admin key configured)
      */
-    public record Auth(Map<String, String> keys) {
+    public record Auth(Map<String, String> keys, List<String> adminKeys) {
         public Auth {
             keys = keys == null ? Map.of() : Map.copyOf(keys);
+            adminKeys = adminKeys == null ? List.of() : List.copyOf(adminKeys);
         }
     }
 
