@@ -214,7 +214,9 @@
       const tokens = usage ? usage.completion_tokens : null;
       const ttft = first === null ? null : (first - t0) / 1000;
       const decode = first === null ? 0 : (end - first) / 1000;
-      const rate = tokens && decode > 0 ? ((tokens - 1) / decode) : null;
+      // Tokens arrive grouped (the llm streams every ovis.llm.stream-interval): the decode rate
+      // after the first chunk when the answer took a while, else the whole answer's rate.
+      const rate = !tokens ? null : decode >= 0.25 && tokens > 1 ? (tokens - 1) / decode : tokens / ((end - t0) / 1000);
       stats.textContent = [
         ttft === null ? 'no tokens' : 'TTFT ' + ttft.toFixed(2) + ' s',
         rate === null ? null : rate.toFixed(1) + ' tokens/s',

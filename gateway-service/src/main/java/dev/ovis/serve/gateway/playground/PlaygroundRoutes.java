@@ -29,7 +29,7 @@ class PlaygroundRoutes {
     private static final String INDEX = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Ovis Serve</title>
-            <link rel="stylesheet" href="/playground/playground.css"></head>
+            <link rel="icon" href="data:,"><link rel="stylesheet" href="/playground/playground.css"></head>
             <body>
             <h1>Ovis Serve</h1>
             <p>Ovis2 multimodal serving behind an OpenAI-compatible API.</p>
