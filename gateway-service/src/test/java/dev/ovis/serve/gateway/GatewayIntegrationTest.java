@@ -19,6 +19,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "ovis.gateway.instance-id=gateway-it",
         "ovis.gateway.auth.keys.key-tenant-a=tenant-a",
         "ovis.gateway.auth.keys.key-tenant-b=tenant-b",
+        "ovis.gateway.auth.admin-keys[0]=key-admin",
         "ovis.gateway.media.max-bytes=1MB",
         "ovis.gateway.outbox.poll-interval=300ms",
         "ovis.gateway.jobs.events-poll-interval=500ms",
@@ -29,6 +30,8 @@ public abstract class GatewayIntegrationTest {
 
     protected static final String KEY_A = "key-tenant-a";
     protected static final String KEY_B = "key-tenant-b";
+    /** Opens /actuator (metrics, traces); not a tenant's key. */
+    protected static final String KEY_ADMIN = "key-admin";
     protected static final Duration WAIT = Duration.ofSeconds(30);
 
     @Autowired

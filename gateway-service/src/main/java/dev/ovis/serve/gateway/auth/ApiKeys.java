@@ -7,6 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +30,7 @@ public class ApiKeys {
     public static final String DEFAULT_TENANT = "default";
 
     private final Map<String, String> tenantByDigest = new HashMap<>();
+    private final Set<String> adminDigests = new HashSet<>();
 
     public ApiKeys(GatewayProperties properties) {
         Map<String, String> keys = properties.auth().keys();
@@ -54,6 +57,23 @@ public class ApiKeys {
             });
             log.info("{} API key(s) configured for {} tenant(s)", keys.size(), keys.values().stream().distinct().count());
         }
+        for (String key : properties.auth().adminKeys()) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("ovis.gateway.auth.admin-keys: blank key");
+            }
+            if (tenantByDigest.containsKey(digest(key))) {
+                throw new IllegalArgumentException("ovis.gateway.auth.admin-keys: a key is also a tenant's API key");
+            }
+            adminDigests.add(digest(key));
+        }
+        if (adminDigests.isEmpty()) {
+            log.info("No admin key configured (ovis.gateway.auth.admin-keys): /actuator is closed but for health");
+        }
+    }
+
+    /** Whether {@code key} is an admin key (opens {@code /actuator/**}). */
+    public boolean isAdmin(String key) {
+        return adminDigests.contains(digest(key));
     }
 
     /** The tenant owning {@code key}, empty for an unknown key. */

@@ -10,8 +10,15 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.stereotype.Component;
@@ -29,12 +36,25 @@ import reactor.netty.resources.ConnectionProvider;
 @Component
 public class UrlFetcher {
 
+    /** Histogram ({@code outcome} = ok/error/cancelled): a URL's fetch from the request to its last byte. */
+    public static final String DOWNLOAD_TIME = "ovis:media_download_seconds";
+
+    private static final Duration[] DOWNLOAD_BUCKETS = Stream.of(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            10.0, 30.0, 60.0).map(s -> Duration.ofNanos((long) (s * 1e9))).toArray(Duration[]::new);
+
     private final FetchProperties properties;
     private final AddressPolicy policy;
     private final HttpClient client;
     private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(io.netty.buffer.ByteBufAllocator.DEFAULT);
+    private final MeterRegistry meters;
 
     public UrlFetcher(FetchProperties properties) {
+        this(properties, new SimpleMeterRegistry());
+    }
+
+    @Autowired
+    public UrlFetcher(FetchProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.properties = properties;
         this.policy = new AddressPolicy(properties.allowedNetworks());
         this.client = HttpClient.create(ConnectionProvider.newConnection())
@@ -54,7 +74,21 @@ public class UrlFetcher {
         long limit = properties.maxBytes() != null ? Math.min(maxBytes, properties.maxBytes().toBytes()) : maxBytes;
         return Flux.defer(() -> fetch(checked(url), limit, 0))
                 .timeout(properties.totalTimeout())
-                .onErrorMap(e -> !(e instanceof ApiException), e -> translate(url, e));
+                .onErrorMap(e -> !(e instanceof ApiException), e -> translate(url, e))
+                .transformDeferred(this::timed);
+    }
+
+    /** Records the media download latency of one fetch, whatever its end. */
+    private Flux<DataBuffer> timed(Flux<DataBuffer> fetch) {
+        long start = System.nanoTime();
+        return fetch.doFinally(signal -> Timer.builder(DOWNLOAD_TIME).description("fetching a media URL to its last byte")
+                .tag("outcome", switch (signal) {
+                    case ON_COMPLETE -> "ok";
+                    case ON_ERROR -> "error";
+                    default -> "cancelled";
+                })
+                .serviceLevelObjectives(DOWNLOAD_BUCKETS).register(meters)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     private Flux<DataBuffer> fetch(URI uri, long limit, int hop) {

@@ -1,6 +1,7 @@
 package dev.ovis.serve.gateway.outbox;
 
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -20,18 +21,25 @@ class JdbcOutboxStore implements OutboxStore {
 
     @Override
     public void append(String topic, String key, String envelopeJson) {
-        jdbc.sql("insert into outbox (topic, message_key, envelope) values (:topic, :key, cast(:envelope as jsonb))")
-                .param("topic", topic).param("key", key).param("envelope", envelopeJson).update();
+        append(topic, key, envelopeJson, null);
+    }
+
+    @Override
+    public void append(String topic, String key, String envelopeJson, String traceparent) {
+        jdbc.sql("insert into outbox (topic, message_key, envelope, traceparent)"
+                        + " values (:topic, :key, cast(:envelope as jsonb), :traceparent)")
+                .param("topic", topic).param("key", key).param("envelope", envelopeJson)
+                .param("traceparent", traceparent, Types.VARCHAR).update();
     }
 
     @Override
     public List<OutboxMessage> lockUnpublished(int limit) {
         return jdbc.sql("""
-                select id, topic, message_key, envelope::text as envelope, attempts from outbox
+                select id, topic, message_key, envelope::text as envelope, attempts, traceparent from outbox
                 where published_at is null order by id limit :limit for update skip locked""")
                 .param("limit", limit)
                 .query((rs, n) -> new OutboxMessage(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
-                        rs.getString("envelope"), rs.getInt("attempts")))
+                        rs.getString("envelope"), rs.getInt("attempts"), rs.getString("traceparent")))
                 .list();
     }
 

@@ -11,6 +11,14 @@ interface OutboxStore {
     void append(String topic, String key, String envelopeJson);
 
     /**
+     * Adds a row carrying the W3C {@code traceparent} of the request that wrote it (null: none),
+     * so the relay's send continues that request's trace. Stores without the column drop it.
+     */
+    default void append(String topic, String key, String envelopeJson, String traceparent) {
+        append(topic, key, envelopeJson);
+    }
+
+    /**
      * Up to {@code limit} unpublished rows in id order, locked until the surrounding transaction
      * ends (rows another relay holds are skipped, so two gateway instances never publish the same batch).
      */

@@ -69,7 +69,10 @@ public class KafkaSupportAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "kafkaTemplate")
     KafkaTemplate<String, Envelope<?>> kafkaTemplate(ProducerFactory<String, Envelope<?>> producerFactory) {
-        return new KafkaTemplate<>(producerFactory);
+        KafkaTemplate<String, Envelope<?>> template = new KafkaTemplate<>(producerFactory);
+        // A producer span per send, its W3C traceparent in the record headers: the consumer's span continues it.
+        template.setObservationEnabled(true);
+        return template;
     }
 
     @Bean
