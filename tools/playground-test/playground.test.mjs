@@ -1,7 +1,7 @@
 // Drives the gateway's /playground in a real browser (Debian's Chromium through playwright-core):
 // type the key, attach an image with its max_partition, ask, see the answer stream in with its
-// TTFT and tokens/s; read text with OCR and see the boxes drawn; run OCR as an async job and see
-// it finish in the jobs table. Screenshots of each step go to $OVIS_SCREENSHOTS.
+// TTFT and tokens/s; ask about a video and see the key frames chosen for it; read text with OCR
+// and see the boxes drawn; run OCR as an async job and see it finish in the jobs table. Screenshots of each step go to $OVIS_SCREENSHOTS.
 // Started by standalone's PlaygroundBrowserIT, which runs the suite and passes everything by env.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -16,6 +16,7 @@ const base = env('OVIS_BASE_URL');
 const key = env('OVIS_API_KEY');
 const chatImage = env('OVIS_CHAT_IMAGE');
 const ocrImage = env('OVIS_OCR_IMAGE');
+const video = env('OVIS_VIDEO');
 const shots = env('OVIS_SCREENSHOTS');
 const executablePath = env('CHROMIUM', '/usr/bin/chromium');
 const STEP = 60_000;
@@ -65,12 +66,32 @@ try {
   check(await page.locator('.turn.user img.thumb').count() === 1, 'the question does not show its image');
   log('answer:', JSON.stringify(text.slice(0, 80)), '|', stats);
 
+  log('chat about a video, key frames shown');
+  await page.setInputFiles('#files', video);
+  check(await page.locator('#attachments li[data-kind="video"]').count() === 1, 'the video is not attached');
+  await page.fill('#question', 'What happens in the video?');
+  await page.fill('#max-tokens', '8');
+  await page.click('#send');
+  await page.waitForFunction(() => {
+    const answers = document.querySelectorAll('.turn.assistant');
+    const a = answers[answers.length - 1];
+    return answers.length === 2 && (a.dataset.state === 'done' || a.dataset.state === 'failed');
+  }, null, { timeout: 3 * STEP });
+  const videoAnswer = page.locator('.turn.assistant').last();
+  check(await videoAnswer.getAttribute('data-state') === 'done', 'video chat failed: ' + await videoAnswer.innerText());
+  await page.waitForFunction(() => [...document.querySelectorAll('#keyframe-list img')].some((img) => img.complete && img.naturalWidth > 0)
+      || document.getElementById('keyframe-list').textContent.startsWith('key frames:'), null, { timeout: 2 * STEP });
+  const frames = await page.locator('#keyframe-list figure').count();
+  await page.screenshot({ path: join(shots, '2-video-keyframes.png'), fullPage: true });
+  check(frames > 0, 'no key frames shown: ' + await page.locator('#keyframe-list').innerText());
+  log('key frames shown:', frames);
+
   log('OCR with boxes');
   await page.setInputFiles('#ocr-file', ocrImage);
   await page.click('#ocr-run');
   await page.waitForFunction(() => Number(document.getElementById('ocr-canvas').dataset.boxes || 0) > 0
       || document.getElementById('ocr-text').textContent.startsWith('OCR:'), null, { timeout: 2 * STEP });
-  await page.screenshot({ path: join(shots, '2-ocr-boxes.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, '3-ocr-boxes.png'), fullPage: true });
   const read = await page.locator('#ocr-text').innerText();
   check(!read.startsWith('OCR:'), read);
   check(/OVIS/i.test(read), 'OCR did not read the word: ' + read);
@@ -81,7 +102,7 @@ try {
   await page.waitForFunction(() => [...document.querySelectorAll('#jobs tbody tr')]
       .some((tr) => tr.dataset.status === 'SUCCEEDED' && tr.cells[1].textContent === 'OCR'), null, { timeout: 2 * STEP });
   await page.waitForFunction(() => Number(document.getElementById('ocr-canvas').dataset.boxes || 0) > 0, null, { timeout: STEP });
-  await page.screenshot({ path: join(shots, '3-async-job.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, '4-async-job.png'), fullPage: true });
 
   check(problems.length === 0, 'the page reported errors:\n' + problems.join('\n'));
   log('passed');

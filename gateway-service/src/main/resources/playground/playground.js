@@ -160,7 +160,11 @@
       } else {
         status('uploading the video…');
         video = await uploadVideo(a.file);
+        status('ready');
         parts.push({ type: 'video_url', video_url: { url: video } });
+        const label = document.createElement('em');
+        label.textContent = '[video ' + a.file.name + '] ';
+        shown.prepend(label);
       }
     }
     if (question) { parts.push({ type: 'text', text: question }); }

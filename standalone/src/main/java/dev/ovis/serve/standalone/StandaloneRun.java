@@ -25,7 +25,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>With a data directory the API key is kept in {@code api-key} there (created on first run),
  * so jobs and media stay reachable across restarts; with {@code --ovis.gateway.auth.keys...}
- * configured, the configured keys are used and no key is generated.
+ * configured, the configured keys are used and no key is generated. The admin key that opens the
+ * gateway's metrics and traces is kept likewise in {@code admin-key} (unless
+ * {@code --ovis.gateway.auth.admin-keys...} is given).
  */
 public final class StandaloneRun implements AutoCloseable {
 

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
 import com.openai.client.OpenAIClient;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The playground in a real browser: {@code tools/playground-test} (Debian's Chromium driven by
  * the pinned {@code playwright-core}) types the key, chats with an image and checks the streamed
- * answer with its TTFT and tokens/s, runs OCR and checks the boxes drawn, and follows an async
- * OCR job to its end. Screenshots of each step are kept in {@code target/playground-screenshots}.
+ * answer with its TTFT and tokens/s, asks about a generated video and checks the key frames shown,
+ * runs OCR and checks the boxes drawn, and follows an async OCR job to its end. Screenshots of each step are kept in {@code target/playground-screenshots}.
  * Needs {@code chromium} and {@code npm} ({@code tools/setup-machine.sh} installs them).
  */
 @ExtendWith(RunningSuite.class)
@@ -60,18 +61,25 @@ class PlaygroundBrowserIT {
         ImageIO.write(textImage("OVIS 2026"), "png", ocrImage.toFile());
         ChatApi.Reference reference = ChatApi.Reference.named("one_image");
         Path chatImage = ChatApi.FIXTURE.resolve("reference").resolve(reference.images().getFirst());
+        Path video = work.resolve("pattern.mp4");
+        // with the FFmpeg build the video service bundles (as ChatEndToEndIT does)
+        exec(List.of(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class), "-nostdin", "-hide_banner", "-loglevel", "error",
+                "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10:duration=3", "-pix_fmt", "yuv420p",
+                video.toString()), Map.of(), 60);
 
         String output = exec(List.of("node", "playground.test.mjs"), Map.of(
                 "OVIS_BASE_URL", run.gatewayUrl(),
                 "OVIS_API_KEY", run.apiKey(),
                 "OVIS_CHAT_IMAGE", chatImage.toString(),
                 "OVIS_OCR_IMAGE", ocrImage.toString(),
+                "OVIS_VIDEO", video.toString(),
                 "OVIS_SCREENSHOTS", shots.toString(),
                 "CHROMIUM", CHROMIUM.toString()), 240);
         assertThat(output).contains("[playground-test] passed");
         assertThat(shots.resolve("1-chat-image.png")).isNotEmptyFile();
-        assertThat(shots.resolve("2-ocr-boxes.png")).isNotEmptyFile();
-        assertThat(shots.resolve("3-async-job.png")).isNotEmptyFile();
+        assertThat(shots.resolve("2-video-keyframes.png")).isNotEmptyFile();
+        assertThat(shots.resolve("3-ocr-boxes.png")).isNotEmptyFile();
+        assertThat(shots.resolve("4-async-job.png")).isNotEmptyFile();
     }
 
     private static BufferedImage textImage(String text) {
