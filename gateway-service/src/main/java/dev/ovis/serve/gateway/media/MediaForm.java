@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway.media;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.media.MediaRef;
+import dev.ovis.serve.gateway.StorableText;
 import dev.ovis.serve.gateway.problem.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -61,7 +62,13 @@ public class MediaForm {
                     if (fields.size() >= MAX_FIELDS) {
                         throw new ApiException(ErrorCode.INVALID_REQUEST, "too many form fields (at most " + MAX_FIELDS + ")");
                     }
-                    fields.put(head.name(), buffer.toString(StandardCharsets.UTF_8));
+                    String value = buffer.toString(StandardCharsets.UTF_8);
+                    if (head.name() == null || head.name().isEmpty()) {
+                        throw new ApiException(ErrorCode.INVALID_REQUEST, "a form field has no name");
+                    }
+                    StorableText.requireStorable(head.name(), "form field name");
+                    StorableText.requireStorable(value, head.name());
+                    fields.put(head.name(), value);
                 } finally {
                     DataBufferUtils.release(buffer);
                 }
