@@ -65,6 +65,8 @@ public record GatewayProperties(
      * @param maxActivePerTenant  jobs one tenant may have queued or running, beyond which 429 with Retry-After
      * @param activeLimits        per-tenant exceptions to {@code maxActivePerTenant}
      * @param retryAfter          the Retry-After of those refusals
+     * @param maxWatchersPerTenant event streams ({@code /v1/jobs/{id}/events}) one tenant may hold open on one
+     *                            instance (429 beyond)
      */
     public record Jobs(@DefaultValue("20") @Min(1) int defaultPageSize,
                        @DefaultValue("100") @Min(1) @Max(1000) int maxPageSize,
@@ -73,7 +75,8 @@ public record GatewayProperties(
                        @DefaultValue("10000") @Min(1) int maxActivePerKind,
                        @DefaultValue("1000") @Min(1) int maxActivePerTenant,
                        Map<String, Integer> activeLimits,
-                       @DefaultValue("5s") @NotNull Duration retryAfter) {
+                       @DefaultValue("5s") @NotNull Duration retryAfter,
+                       @DefaultValue("100") @Min(1) int maxWatchersPerTenant) {
 
         public Jobs {
             activeLimits = activeLimits == null ? Map.of() : Map.copyOf(activeLimits);

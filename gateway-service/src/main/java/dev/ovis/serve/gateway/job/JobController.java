@@ -34,12 +34,14 @@ class JobController {
     private final JobRequestReader reader;
     private final GatewayProperties.Jobs settings;
     private final JsonBody body;
+    private final Watchers watchers;
 
     JobController(JobService jobs, JobRequestReader reader, GatewayProperties properties, JsonBody body) {
         this.jobs = jobs;
         this.reader = reader;
         this.settings = properties.jobs();
         this.body = body;
+        this.watchers = new Watchers(settings.maxWatchersPerTenant(), settings.retryAfter());
     }
 
     @PostMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -76,10 +78,10 @@ class JobController {
     /** Events named after the status; the data is the whole job; the stream ends after a terminal state. */
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<JobView>> events(Tenant tenant, @PathVariable String id) {
-        return jobs.watch(tenant.id(), id).map(job -> {
+        return watchers.limit(tenant.id(), jobs.watch(tenant.id(), id).map(job -> {
             JobView view = JobView.of(job);
             return ServerSentEvent.builder(view).id(Integer.toString(job.version())).event(view.statusName()).build();
-        });
+        }));
     }
 
     private static JobStatus status(String status) {
