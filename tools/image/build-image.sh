@@ -98,9 +98,10 @@ debian_rootfs() {
 }
 
 # Layer 2: the JRE. The modules are those the Spring Boot services need (java.desktop for
-# java.beans, java.sql and java.naming for JDBC, jdk.unsupported for Netty and Kafka, ...).
+# java.beans, java.sql and java.naming for JDBC, jdk.unsupported for Netty and Kafka, jdk.httpserver
+# for video's loopback media server, ...).
 jre() {
-  local modules="java.base,java.compiler,java.datatransfer,java.desktop,java.instrument,java.logging,java.management,java.management.rmi,java.naming,java.net.http,java.prefs,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,java.xml.crypto,jdk.crypto.cryptoki,jdk.jfr,jdk.management,jdk.management.agent,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs,jdk.localedata"
+  local modules="java.base,java.compiler,java.datatransfer,java.desktop,java.instrument,java.logging,java.management,java.management.rmi,java.naming,java.net.http,java.prefs,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,java.xml.crypto,jdk.crypto.cryptoki,jdk.httpserver,jdk.jfr,jdk.management,jdk.management.agent,jdk.naming.dns,jdk.net,jdk.security.auth,jdk.unsupported,jdk.zipfs,jdk.localedata"
   local key dir
   key=$( { "$JAVA_HOME/bin/java" -version 2>&1; echo "$modules"; } | sha256sum | cut -c1-16)
   dir="$cache/jre-$key"
