@@ -33,25 +33,25 @@ final class BatchLines {
     }
 
     /** The line for a finished job: its result as the endpoint's 200 body, or its failure as an error response. */
-    ObjectNode fromJob(String batchId, int line, String customId, Job job) {
+    ObjectNode fromJob(String key, String customId, Job job) {
         if (job.status() == JobStatus.SUCCEEDED && job.result() != null) {
-            return response(batchId, line, customId, 200, job.id(), body(job));
+            return response(key, customId, 200, job.id(), body(job));
         }
         Failure failure = job.failure() != null ? job.failure()
                 : new Failure(ErrorCode.INTERNAL, "job " + job.id() + " ended " + job.status() + " without a result");
-        return httpError(batchId, line, customId, job.id(), failure.code(), failure.detail());
+        return httpError(key, customId, job.id(), failure.code(), failure.detail());
     }
 
     /** The line for a request refused before it became a job (e.g. a body the endpoint rejects). */
-    ObjectNode httpError(String batchId, int line, String customId, String requestId, ErrorCode code, String detail) {
+    ObjectNode httpError(String key, String customId, String requestId, ErrorCode code, String detail) {
         ObjectNode body = json.createObjectNode();
         body.set("error", json.valueToTree(Problem.openAiError(code, detail)));
-        return response(batchId, line, customId, code.httpStatus(), requestId, body);
+        return response(key, customId, code.httpStatus(), requestId, body);
     }
 
     /** The line for a request that never ran, e.g. {@code batch_cancelled} or {@code batch_expired}. */
-    ObjectNode notRun(String batchId, int line, String customId, String code, String message) {
-        ObjectNode root = header(batchId, line, customId);
+    ObjectNode notRun(String key, String customId, String code, String message) {
+        ObjectNode root = header(key, customId);
         root.putNull("response");
         ObjectNode error = root.putObject("error");
         error.put("code", code);
@@ -59,13 +59,18 @@ final class BatchLines {
         return root;
     }
 
-    /** A request id for a line that has no job: stable per line, so a retried step writes the same one. */
-    static String requestId(String batchId, int line) {
-        return UUID.nameUUIDFromBytes((batchId + "#request#" + line).getBytes(StandardCharsets.UTF_8)).toString();
+    /** The key of line {@code line} of a batch: the seed of its line id. */
+    static String key(String batchId, int line) {
+        return batchId + "#" + line;
     }
 
-    private ObjectNode response(String batchId, int line, String customId, int status, String requestId, JsonNode body) {
-        ObjectNode root = header(batchId, line, customId);
+    /** A request id for a line that has no job: stable per key, so a retried step writes the same one. */
+    static String requestId(String key) {
+        return UUID.nameUUIDFromBytes((key + "#request").getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private ObjectNode response(String key, String customId, int status, String requestId, JsonNode body) {
+        ObjectNode root = header(key, customId);
         ObjectNode response = root.putObject("response");
         response.put("status_code", status);
         response.put("request_id", requestId);
@@ -74,10 +79,10 @@ final class BatchLines {
         return root;
     }
 
-    private ObjectNode header(String batchId, int line, String customId) {
+    /** {@code id} (stable per key: a rewritten line keeps its id) and {@code custom_id}. */
+    private ObjectNode header(String key, String customId) {
         ObjectNode root = json.createObjectNode();
-        root.put("id", "batch_req_" + UUID.nameUUIDFromBytes((batchId + "#" + line).getBytes(StandardCharsets.UTF_8))
-                .toString().replace("-", ""));
+        root.put("id", "batch_req_" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString().replace("-", ""));
         root.put("custom_id", customId);
         return root;
     }

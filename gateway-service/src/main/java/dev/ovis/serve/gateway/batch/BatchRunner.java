@@ -198,8 +198,9 @@ class BatchRunner {
         if (code.isTransient()) {
             throw new ApiException(code, "line " + item.line() + " of batch " + batch.id() + ": " + detail);
         }
-        batches.finishItem(batch.id(), item.line(), false, lines.httpError(batch.id(), item.line(), item.customId(),
-                BatchLines.requestId(batch.id(), item.line()), code, detail));
+        String key = BatchLines.key(batch.id(), item.line());
+        batches.finishItem(batch.id(), item.line(), false, lines.httpError(key, item.customId(), BatchLines.requestId(key),
+                code, detail));
     }
 
     /** Records the output line of every open item whose job ended. */
@@ -207,7 +208,7 @@ class BatchRunner {
         for (BatchRepository.OpenItem item : batches.itemsWithFinishedJobs(batch.id())) {
             Job job = jobs.find(batch.tenant(), item.jobId()).block(Duration.ofSeconds(30));
             batches.finishItem(batch.id(), item.line(), job.status() == dev.ovis.serve.common.job.JobStatus.SUCCEEDED,
-                    lines.fromJob(batch.id(), item.line(), item.customId(), job));
+                    lines.fromJob(BatchLines.key(batch.id(), item.line()), item.customId(), job));
         }
     }
 
@@ -229,7 +230,8 @@ class BatchRunner {
                     throw finished;
                 }
             }
-            batches.finishItem(batch.id(), item.line(), false, lines.notRun(batch.id(), item.line(), item.customId(), code, message));
+            batches.finishItem(batch.id(), item.line(), false,
+                    lines.notRun(BatchLines.key(batch.id(), item.line()), item.customId(), code, message));
         }
         batches.recount(batch.id());
         if (batches.countOpen(batch.id(), false) == 0) {
