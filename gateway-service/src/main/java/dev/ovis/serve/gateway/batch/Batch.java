@@ -38,7 +38,11 @@ record Batch(String id, String tenant, String endpoint, String inputFileId, Stri
         view.put("expired_at", seconds(expiredAt));
         view.put("cancelling_at", seconds(cancellingAt));
         view.put("cancelled_at", seconds(cancelledAt));
-        view.put("request_counts", Map.of("total", total, "completed", completed, "failed", failed));
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("total", total);
+        counts.put("completed", completed);
+        counts.put("failed", failed);
+        view.put("request_counts", counts);
         view.put("metadata", metadata);
         return view;
     }
