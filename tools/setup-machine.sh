@@ -31,8 +31,11 @@ tests() {
   need python3-torch python3-onnx python3-numpy python3-pil   # exporter: tools/exporter, fixture regeneration IT
   need libopenblas0-pthread libblas3   # exporter: fast BLAS for torch; the reference BLAS the fixture generator pins
   need docker-compose   # infra: `docker-compose config` validates docker-compose.yml in CI
+  need mmdebstrap umoci skopeo runc   # deploy-check: GatewayImageIT builds an OCI image without Docker (tools/image/build-image.sh), inspects and runs it
   need tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus tesseract-ocr-ara tesseract-ocr-hin tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-chi-sim   # ocr-service: the language packs its tests read
   need fonts-noto-core fonts-noto-cjk   # ocr-service: fonts the OCR quality tests and benchmark render text with
+  need chromium   # standalone: PlaygroundBrowserIT drives /playground in it (playwright-core, tools/playground-test)
+  command -v npm >/dev/null 2>&1 || need npm   # standalone: installs tools/playground-test's pinned playwright-core
 }
 
 if ! have_dpkg; then

@@ -96,17 +96,7 @@ class CheckpointLayoutsIT {
     private static float[] vision(OrtSession session, ModelManifest m) throws Exception {
         int n = 2;
         int side = m.vision().imageSize();
-        float[] pixels = new float[n * 3 * side * side];
-        int i = 0;
-        for (int crop = 0; crop < n; crop++) {
-            for (int c = 0; c < 3; c++) {
-                for (int y = 0; y < side; y++) {
-                    for (int x = 0; x < side; x++) {
-                        pixels[i++] = (float) (2 * Math.sin(0.013 * (x + 1) * (c + 1) + 0.021 * y + 0.7 * crop));
-                    }
-                }
-            }
-        }
+        float[] pixels = FormulaPixels.of(n, side);
         var env = OrtEnvironment.getEnvironment();
         try (OnnxTensor px = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {n, 3, side, side});
              OrtSession.Result r = session.run(Map.of("pixel_values", px))) {

@@ -48,17 +48,7 @@ class TinyModelGoldenTests {
         // given the formula-defined pixels of reference.json "vision_check"
         int n = 2;
         int side = dir.manifest().vision().imageSize();
-        float[] pixels = new float[n * 3 * side * side];
-        int i = 0;
-        for (int crop = 0; crop < n; crop++) {
-            for (int c = 0; c < 3; c++) {
-                for (int y = 0; y < side; y++) {
-                    for (int x = 0; x < side; x++) {
-                        pixels[i++] = (float) (2 * Math.sin(0.013 * (x + 1) * (c + 1) + 0.021 * y + 0.7 * crop));
-                    }
-                }
-            }
-        }
+        float[] pixels = FormulaPixels.of(n, side);
         float[] expected = TinyFixture.readFloats(TinyFixture.REFERENCE.resolve("vision_check.visual_embeds.f32.bin"));
         // when
         float[] actual;

@@ -55,8 +55,17 @@ public final class StandaloneApplication {
                 took.toMillis() / 1000.0, urls,
                 options.dataDir() == null ? "temporary" : options.dataDir().toAbsolutePath().normalize());
         if (run.apiKey() != null) {
-            System.out.printf("API key (tenant default): %s   e.g. curl -H 'Authorization: Bearer %s' %s/v1/jobs%n%n",
+            System.out.printf("API key (tenant default): %s   e.g. curl -H 'Authorization: Bearer %s' %s/v1/jobs%n",
                     run.apiKey(), run.apiKey(), run.gatewayUrl());
+        }
+        System.out.printf("Playground: %s/playground   Metrics: %s/actuator/prometheus   Traces: %s/actuator/traces%n",
+                run.gatewayUrl(), run.gatewayUrl(), run.gatewayUrl());
+        if (run.adminKey() != null) {
+            System.out.printf("Admin key (metrics, traces): %s   e.g. curl -H 'Authorization: Bearer %s' %s/actuator/traces%n%n",
+                    run.adminKey(), run.adminKey(), run.gatewayUrl());
+        } else {
+            System.out.println("(metrics and traces need one of the configured ovis.gateway.auth.admin-keys)");
+            System.out.println();
         }
     }
 

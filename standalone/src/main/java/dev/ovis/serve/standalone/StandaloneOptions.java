@@ -59,4 +59,9 @@ record StandaloneOptions(Path dataDir, boolean ephemeralPorts, Duration healthTi
     boolean configuresApiKeys() {
         return serviceArgs.stream().anyMatch(a -> a.startsWith("--ovis.gateway.auth.keys"));
     }
+
+    /** Whether the admin keys (metrics, traces) are given on the command line: then none is generated. */
+    boolean configuresAdminKeys() {
+        return serviceArgs.stream().anyMatch(a -> a.startsWith("--ovis.gateway.auth.admin-keys"));
+    }
 }

@@ -25,7 +25,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>With a data directory the API key is kept in {@code api-key} there (created on first run),
  * so jobs and media stay reachable across restarts; with {@code --ovis.gateway.auth.keys...}
- * configured, the configured keys are used and no key is generated.
+ * configured, the configured keys are used and no key is generated. The admin key that opens the
+ * gateway's metrics and traces is kept likewise in {@code admin-key} (unless
+ * {@code --ovis.gateway.auth.admin-keys...} is given).
  */
 public final class StandaloneRun implements AutoCloseable {
 
@@ -35,6 +37,7 @@ public final class StandaloneRun implements AutoCloseable {
     private volatile Infrastructure infrastructure;
     private volatile boolean ownsInfrastructure;
     private volatile String apiKey;
+    private volatile String adminKey;
     private boolean closed;
 
     /**
@@ -57,10 +60,14 @@ public final class StandaloneRun implements AutoCloseable {
             } else {
                 infrastructure = infra;
             }
-            apiKey = options.configuresApiKeys() ? null : apiKey(options.dataDir());
+            apiKey = options.configuresApiKeys() ? null : key(options.dataDir(), "api-key");
+            adminKey = options.configuresAdminKeys() ? null : key(options.dataDir(), "admin-key");
             List<String> extra = new ArrayList<>();
             if (apiKey != null) {
                 extra.add("--ovis.gateway.auth.keys[" + apiKey + "]=default");
+            }
+            if (adminKey != null) {
+                extra.add("--ovis.gateway.auth.admin-keys[0]=" + adminKey);
             }
             suite.start(infra, options, extra);
             HealthWait.untilUp(suite.ports(), options.healthTimeout());
@@ -90,6 +97,11 @@ public final class StandaloneRun implements AutoCloseable {
         return apiKey;
     }
 
+    /** The key that opens the gateway's /actuator (metrics, traces); null when admin keys were configured. */
+    public String adminKey() {
+        return adminKey;
+    }
+
     public Infrastructure infrastructure() {
         return infrastructure;
     }
@@ -110,11 +122,12 @@ public final class StandaloneRun implements AutoCloseable {
         log.info("Standalone run stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static String apiKey(Path dataDir) {
+    /** A new key, or with a data directory the one kept there in {@code name} (created on first run). */
+    private static String key(Path dataDir, String name) {
         if (dataDir == null) {
             return newKey();
         }
-        Path file = dataDir.resolve("api-key");
+        Path file = dataDir.resolve(name);
         try {
             if (Files.exists(file)) {
                 return Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -125,7 +138,7 @@ public final class StandaloneRun implements AutoCloseable {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             return key;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the API key in " + file, e);
+            throw new UncheckedIOException("cannot keep the " + name + " in " + file, e);
         }
     }
 

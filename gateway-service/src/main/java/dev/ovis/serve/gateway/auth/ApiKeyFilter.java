@@ -15,8 +15,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Requires {@code Authorization: Bearer <key>} (as OpenAI clients send it) on every path except
- * {@code /actuator/health/**}, and attaches the key's {@link Tenant} to the exchange. Refusals are
- * 401 problems with a Bearer challenge.
+ * {@code /actuator/health/**}, the playground's static page and the index, and attaches the key's
+ * {@link Tenant} to the exchange. Refusals are 401 problems with a Bearer challenge. The rest of
+ * {@code /actuator} (metrics, traces) needs an admin key ({@code ovis.gateway.auth.admin-keys});
+ * without one it answers 404, as if it were not there, so tenants learn nothing about it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -34,10 +36,17 @@ public class ApiKeyFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
+        if (path.equals("/actuator/health") || path.startsWith("/actuator/health/") || isPublicPage(path)) {
             return chain.filter(exchange);
         }
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (path.equals("/actuator") || path.startsWith("/actuator/")) {
+            if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    && keys.isAdmin(header.substring(BEARER.length()).trim())) {
+                return chain.filter(exchange);
+            }
+            return Mono.error(new ApiException(ErrorCode.NOT_FOUND, "no such resource: " + path));
+        }
         if (header == null || header.isBlank()) {
             return Mono.error(new ApiException(ErrorCode.UNAUTHORIZED,
                     "missing API key: send 'Authorization: Bearer <key>'", CHALLENGE));
@@ -52,5 +61,10 @@ public class ApiKeyFilter implements WebFilter {
         }
         exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant.get());
         return chain.filter(exchange);
+    }
+
+    /** The index and the playground's static files: they hold no data; the page asks for a key. */
+    private static boolean isPublicPage(String path) {
+        return path.equals("/") || path.equals("/playground") || path.startsWith("/playground/");
     }
 }

@@ -163,7 +163,9 @@ class BatchRunner {
         int room = properties.maxInFlight() - batches.countOpen(batch.id(), true);
         if (room > 0) {
             for (BatchRepository.OpenItem item : batches.openItems(batch.id(), true, room)) {
-                submit(batch, item);
+                if (!submit(batch, item)) {
+                    break; // saturated or unavailable for now: what was done is kept, the rest waits for a later tick
+                }
             }
         }
         batches.recount(batch.id());
@@ -172,35 +174,40 @@ class BatchRunner {
         }
     }
 
-    /** Submits one line as a job, or answers it with the error its endpoint would give. */
-    private void submit(Batch batch, BatchRepository.OpenItem item) {
+    /**
+     * Submits one line as a job, or answers it with the error its endpoint would give. False when it
+     * met a transient refusal (the suite's backpressure, 429/503, or a store that is down): the line
+     * stays unsubmitted and is tried again on a later tick.
+     */
+    private boolean submit(Batch batch, BatchRepository.OpenItem item) {
+        ErrorCode code;
+        String detail;
         try {
             ChatRequests.Prepared prepared = requests.prepare(batch.tenant(), batch.endpoint(), item.body())
                     .block(properties.prepareTimeout());
             Submission submission = jobs.submit(batch.tenant(), prepared.payload(), prepared.route(),
                     "batch/" + batch.id() + "/" + item.line(), null).block(Duration.ofSeconds(30));
             batches.setJob(batch.id(), item.line(), submission.job().id());
+            return true;
         } catch (ApiException refused) {
-            refuse(batch, item, refused.code(), refused.detail());
+            code = refused.code();
+            detail = refused.detail();
         } catch (ObjectStoreException failed) {
-            refuse(batch, item, failed.code(), failed.getMessage());
+            code = failed.code();
+            detail = failed.getMessage();
         } catch (IllegalArgumentException | NullPointerException invalid) {
             // a task record's own rule (compact constructor), as the endpoint would answer it
-            refuse(batch, item, ErrorCode.INVALID_REQUEST, invalid.getMessage());
+            code = ErrorCode.INVALID_REQUEST;
+            detail = invalid.getMessage();
         }
-    }
-
-    /**
-     * Answers a line the endpoint refuses with the problem's status; a transient failure (store or
-     * fetch unavailable) fails the step instead, which is retried on the next tick.
-     */
-    private void refuse(Batch batch, BatchRepository.OpenItem item, ErrorCode code, String detail) {
         if (code.isTransient()) {
-            throw new ApiException(code, "line " + item.line() + " of batch " + batch.id() + ": " + detail);
+            log.debug("Line {} of batch {} waits: {}", item.line(), batch.id(), detail);
+            return false;
         }
         String key = BatchLines.key(batch.id(), item.line());
         batches.finishItem(batch.id(), item.line(), false, lines.httpError(key, item.customId(), BatchLines.requestId(key),
                 code, detail));
+        return true;
     }
 
     /** Records the output line of every open item whose job ended. */

@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The OpenAI Batch API, wire-compatible: {@code POST /v1/batches}, {@code GET /v1/batches/{id}},
@@ -29,16 +28,16 @@ class BatchesController {
     private static final int MAX_LIMIT = 100;
 
     private final BatchService batches;
-    private final JsonMapper json;
+    private final JsonBody json;
 
-    BatchesController(BatchService batches, JsonMapper json) {
+    BatchesController(BatchService batches, JsonBody json) {
         this.batches = batches;
         this.json = json;
     }
 
     @PostMapping("/v1/batches")
     Mono<Map<String, Object>> create(Tenant tenant, ServerWebExchange exchange) {
-        return JsonBody.read(exchange.getRequest(), MAX_BODY_BYTES, json)
+        return json.read(exchange.getRequest(), MAX_BODY_BYTES)
                 .flatMap(body -> batches.create(tenant.id(), body)).map(Batch::view);
     }
 

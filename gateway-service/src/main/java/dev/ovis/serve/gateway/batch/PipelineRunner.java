@@ -85,7 +85,9 @@ class PipelineRunner {
             detail = invalid.getMessage();
         }
         if (code.isTransient()) {
-            throw new ApiException(code, "pipeline request " + request.customId() + ": " + detail);
+            // the suite's backpressure (429/503) or a store that is down: left for a later tick
+            log.debug("Pipeline request {} waits: {}", request.customId(), detail);
+            return;
         }
         publisher.send(request.replyTopic(), request.customId(),
                 lines.httpError(key, request.customId(), BatchLines.requestId(key), code, detail));

@@ -5,6 +5,7 @@ import dev.ovis.serve.common.chat.FinishReason;
 import dev.ovis.serve.common.chat.TokenLogprob;
 import dev.ovis.serve.common.chat.Usage;
 import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.gateway.StorableText;
 import dev.ovis.serve.gateway.problem.Problem;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class OpenAiFormat {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", result.text());
+        message.put("content", StorableText.replaceNul(result.text()));
         message.putNull("refusal");
         if (withLogprobs) {
             choice.set("logprobs", logprobs(result.logprobs()));
@@ -54,7 +55,7 @@ public final class OpenAiFormat {
             delta.put("role", "assistant");
         }
         if (!text.isEmpty() || first) {
-            delta.put("content", text);
+            delta.put("content", StorableText.replaceNul(text));
         }
         if (withLogprobs && !logprobs.isEmpty()) {
             choice.set("logprobs", logprobs(logprobs));

@@ -9,13 +9,21 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.stream.Stream;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
@@ -27,18 +35,33 @@ import reactor.netty.resources.ConnectionProvider;
  * (at most {@code maxRedirects}, each re-checked), connect/read/total timeouts and a size cap.
  */
 @Component
-public class UrlFetcher {
+public class UrlFetcher implements AutoCloseable {
+
+    /** Histogram ({@code outcome} = ok/error/cancelled): a URL's fetch from the request to its last byte. */
+    public static final String DOWNLOAD_TIME = "ovis:media_download_seconds";
+
+    private static final Duration[] DOWNLOAD_BUCKETS = Stream.of(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            10.0, 30.0, 60.0).map(s -> Duration.ofNanos((long) (s * 1e9))).toArray(Duration[]::new);
 
     private final FetchProperties properties;
     private final AddressPolicy policy;
+    private final GuardedAddressResolverGroup resolver;
     private final HttpClient client;
     private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(io.netty.buffer.ByteBufAllocator.DEFAULT);
+    private final MeterRegistry meters;
 
     public UrlFetcher(FetchProperties properties) {
+        this(properties, new SimpleMeterRegistry());
+    }
+
+    @Autowired
+    public UrlFetcher(FetchProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.properties = properties;
         this.policy = new AddressPolicy(properties.allowedNetworks());
+        this.resolver = new GuardedAddressResolverGroup(policy, properties.connectTimeout());
         this.client = HttpClient.create(ConnectionProvider.newConnection())
-                .resolver(new GuardedAddressResolverGroup(policy))
+                .resolver(resolver)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
                 .responseTimeout(properties.readTimeout())
                 .followRedirect(false)
@@ -52,9 +75,43 @@ public class UrlFetcher {
      */
     public Flux<DataBuffer> fetch(String url, long maxBytes) {
         long limit = properties.maxBytes() != null ? Math.min(maxBytes, properties.maxBytes().toBytes()) : maxBytes;
-        return Flux.defer(() -> fetch(checked(url), limit, 0))
-                .timeout(properties.totalTimeout())
-                .onErrorMap(e -> !(e instanceof ApiException), e -> translate(url, e));
+        return Flux.defer(() -> {
+                    // a deadline for the whole download, redirects included: the read timeout only bounds
+                    // the silence between chunks, so one byte every few seconds would hold on for ever
+                    long end = System.nanoTime() + properties.totalTimeout().toNanos();
+                    return fetch(checked(url), limit, 0).timeout(remaining(end), chunk -> remaining(end));
+                })
+                .onErrorMap(TimeoutException.class, e -> new ApiException(ErrorCode.URL_FETCH_FAILED,
+                        "fetching " + url + " did not finish within " + properties.totalTimeout()))
+                .onErrorMap(e -> !(e instanceof ApiException), e -> translate(url, e))
+                .transformDeferred(this::timed);
+    }
+
+    /**
+     * Records the media download latency of one fetch, whatever its end — before the end reaches
+     * the subscriber, so whoever saw the end also sees it counted.
+     */
+    private Flux<DataBuffer> timed(Flux<DataBuffer> fetch) {
+        long start = System.nanoTime();
+        return fetch.doOnComplete(() -> recordDownload(start, "ok"))
+                .doOnError(e -> recordDownload(start, "error"))
+                .doOnCancel(() -> recordDownload(start, "cancelled"));
+    }
+
+    private void recordDownload(long start, String outcome) {
+        Timer.builder(DOWNLOAD_TIME).description("fetching a media URL to its last byte").tag("outcome", outcome)
+                .serviceLevelObjectives(DOWNLOAD_BUCKETS).register(meters)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    private static Mono<Long> remaining(long end) {
+        return Mono.delay(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+    }
+
+    /** Stops the DNS resolver's thread. */
+    @Override
+    public void close() {
+        resolver.close();
     }
 
     private Flux<DataBuffer> fetch(URI uri, long limit, int hop) {

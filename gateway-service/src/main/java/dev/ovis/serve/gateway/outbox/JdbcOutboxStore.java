@@ -1,6 +1,8 @@
 package dev.ovis.serve.gateway.outbox;
 
+import dev.ovis.serve.gateway.StorableText;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -20,18 +22,26 @@ class JdbcOutboxStore implements OutboxStore {
 
     @Override
     public void append(String topic, String key, String envelopeJson) {
-        jdbc.sql("insert into outbox (topic, message_key, envelope) values (:topic, :key, cast(:envelope as jsonb))")
-                .param("topic", topic).param("key", key).param("envelope", envelopeJson).update();
+        append(topic, key, envelopeJson, null);
+    }
+
+    @Override
+    public void append(String topic, String key, String envelopeJson, String traceparent) {
+        jdbc.sql("insert into outbox (topic, message_key, envelope, traceparent)"
+                        + " values (:topic, :key, cast(:envelope as jsonb), :traceparent)")
+                .param("topic", topic).param("key", key).param("envelope", StorableText.replaceNulInJson(envelopeJson))
+                .param("traceparent", traceparent, Types.VARCHAR).update();
     }
 
     @Override
     public List<OutboxMessage> lockUnpublished(int limit) {
         return jdbc.sql("""
-                select id, topic, message_key, envelope::text as envelope, attempts from outbox
-                where published_at is null order by id limit :limit for update skip locked""")
+                select id, topic, message_key, envelope::text as envelope, attempts, traceparent from outbox
+                where published_at is null and given_up_at is null and next_attempt_at <= now()
+                order by id limit :limit for update skip locked""")
                 .param("limit", limit)
                 .query((rs, n) -> new OutboxMessage(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
-                        rs.getString("envelope"), rs.getInt("attempts")))
+                        rs.getString("envelope"), rs.getInt("attempts"), rs.getString("traceparent")))
                 .list();
     }
 
@@ -43,14 +53,24 @@ class JdbcOutboxStore implements OutboxStore {
     }
 
     @Override
-    public void markFailed(long id, String error) {
-        jdbc.sql("update outbox set attempts = attempts + 1, last_error = :error where id = :id")
-                .param("id", id).param("error", error).update();
+    public void markFailed(long id, String error, Duration retryAfter) {
+        jdbc.sql("""
+                update outbox set attempts = attempts + 1, last_error = :error,
+                                  next_attempt_at = now() + cast(:seconds as double precision) * interval '1 second'
+                where id = :id""")
+                .param("id", id).param("error", StorableText.replaceNul(error))
+                .param("seconds", retryAfter.toMillis() / 1000.0).update();
+    }
+
+    @Override
+    public void giveUp(long id, String error) {
+        jdbc.sql("update outbox set attempts = attempts + 1, last_error = :error, given_up_at = now() where id = :id")
+                .param("id", id).param("error", StorableText.replaceNul(error)).update();
     }
 
     @Override
     public Backlog backlog() {
-        return jdbc.sql("select count(*) as pending, min(created_at) as oldest from outbox where published_at is null")
+        return jdbc.sql("select count(*) as pending, min(created_at) as oldest from outbox where published_at is null and given_up_at is null")
                 .query((rs, n) -> {
                     Timestamp oldest = rs.getTimestamp("oldest");
                     Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), Instant.now());

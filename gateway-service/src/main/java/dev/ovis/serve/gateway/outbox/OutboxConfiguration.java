@@ -4,6 +4,7 @@ import dev.ovis.serve.gateway.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.support.observability.TraceParents;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -13,13 +14,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 class OutboxConfiguration {
 
     @Bean
-    KafkaOutboxSender outboxSender(EnvelopePublisher publisher, EnvelopeJson json) {
-        return new KafkaOutboxSender(publisher, json);
+    KafkaOutboxSender outboxSender(EnvelopePublisher publisher, EnvelopeJson json, TraceParents traces) {
+        return new KafkaOutboxSender(publisher, json, traces);
     }
 
     @Bean
     OutboxRelay outboxRelay(OutboxStore store, OutboxSender sender, TransactionTemplate transactions,
-                            GatewayProperties properties, MeterRegistry meters) {
-        return new OutboxRelay(store, sender, transactions, properties.outbox(), meters);
+                            GatewayProperties properties, UndeliverableMessages undeliverable, MeterRegistry meters) {
+        return new OutboxRelay(store, sender, transactions, properties.outbox(), undeliverable, meters);
     }
 }

@@ -9,9 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,16 @@ public final class DecodeEngine implements AutoCloseable {
     private volatile boolean closed;
     private volatile int runningCount;
     private volatile EngineStats stats = new EngineStats(0, 0, 0, 0, 0);
+    private final EngineObserver observer;
+    private volatile double kvUsage;
 
     public DecodeEngine(OnnxDecoder decoder, EmbeddingRows textRows, TokenText text, EngineSettings settings) {
+        this(decoder, textRows, text, settings, EngineObserver.NONE);
+    }
+
+    public DecodeEngine(OnnxDecoder decoder, EmbeddingRows textRows, TokenText text, EngineSettings settings,
+                        EngineObserver observer) {
+        this.observer = observer;
         this.decoder = decoder;
         this.textRows = textRows;
         this.text = text;
@@ -81,6 +90,11 @@ public final class DecodeEngine implements AutoCloseable {
         return scheduler.queued();
     }
 
+    /** Share of the KV budget the running batch reserves (padded footprint / budget), as of the last step. */
+    public double kvUsage() {
+        return kvUsage;
+    }
+
     /** Counters since start. */
     public EngineStats stats() {
         return stats;
@@ -106,10 +120,19 @@ public final class DecodeEngine implements AutoCloseable {
             throw new IllegalArgumentException("embeddings must be a direct buffer of positions × hidden floats");
         }
         int maxNew = Math.min(request.sampling().maxTokens(), usable + 1 - request.positions());
-        long seed = request.sampling().seed() != null ? request.sampling().seed() : ThreadLocalRandom.current().nextLong();
-        Sequence sequence = new Sequence(request, maxNew, seed, text, settings.stopIds());
+        long seed = request.sampling().seed() != null ? request.sampling().seed() : seedOf(request.id());
+        Sequence sequence = new Sequence(request, maxNew, seed, text, settings.stopIds(), observer);
         scheduler.submit(sequence);
         return sequence.generation;
+    }
+
+    /**
+     * The seed of a request that names none: derived from its id (the job's), not drawn at random,
+     * so a job run again after a worker crash samples the same text and a streaming client never
+     * receives text spliced from two samples. Different jobs still sample differently.
+     */
+    static long seedOf(String requestId) {
+        return UUID.nameUUIDFromBytes(requestId.getBytes(StandardCharsets.UTF_8)).getMostSignificantBits();
     }
 
     private void loop() {
@@ -121,6 +144,7 @@ public final class DecodeEngine implements AutoCloseable {
                 }
                 plan.cancelled().forEach(s -> s.finish(FinishReason.CANCELLED));
                 for (Sequence s : plan.admit()) {
+                    observer.admitted(System.nanoTime() - s.submittedNanos);
                     prefill(s);
                 }
                 leave();
@@ -132,6 +156,8 @@ public final class DecodeEngine implements AutoCloseable {
                     s.prefillKv = null;
                 }
                 runningCount = running.size();
+                kvUsage = reservedKvShare();
+                observer.batch(running.size(), scheduler.queued(), kvUsage);
                 if (!running.isEmpty()) {
                     step();
                 }
@@ -143,10 +169,19 @@ public final class DecodeEngine implements AutoCloseable {
             failRunning(new Failure(ErrorCode.INTERNAL, "decode engine stopped: " + e));
         } finally {
             for (Sequence s : scheduler.close()) {
-                s.generation.fail(new Failure(ErrorCode.UNAVAILABLE, "the llm service is shutting down"));
+                s.fail(new Failure(ErrorCode.UNAVAILABLE, "the llm service is shutting down"));
             }
             failRunning(new Failure(ErrorCode.UNAVAILABLE, "the llm service is shutting down"));
         }
+    }
+
+    /** The running batch's padded KV reservation as a share of the budget (what the scheduler admits against). */
+    private double reservedKvShare() {
+        int longest = 0;
+        for (Sequence s : running) {
+            longest = Math.max(longest, s.reserved);
+        }
+        return kv.maxBytes() == 0 ? 0 : (double) kv.footprint(running.size(), longest) / kv.maxBytes();
     }
 
     /** Removes finished and cancelled rows from the batch. */
@@ -193,14 +228,14 @@ public final class DecodeEngine implements AutoCloseable {
             FloatBuffer rowLogits = logits.slice(0, spec.vocab());
             decoder.run(s.request.embeddings().duplicate(), 1, length, ones, ids, past, present, rowLogits);
             s.prefillKv = present;
+            observer.prefilled(System.nanoTime() - start, length);
             s.sample(rowLogits, spec.vocab());
             EngineStats now = stats;
             stats = new EngineStats(now.prefills() + 1, now.prefillNanos() + System.nanoTime() - start, now.steps(),
                     now.stepRows(), now.stepNanos());
         } catch (OrtException | RuntimeException e) {
             log.warn("prefill of {} failed", s.request.id(), e);
-            s.generation.fail(new Failure(ErrorCode.INTERNAL, "prefill failed: " + e.getMessage()));
-            s.finish(FinishReason.STOP);
+            s.fail(new Failure(ErrorCode.INTERNAL, "prefill failed: " + e.getMessage()));
         }
     }
 
@@ -241,7 +276,7 @@ public final class DecodeEngine implements AutoCloseable {
 
     private void failRunning(Failure failure) {
         for (Sequence s : running) {
-            s.generation.fail(failure);
+            s.fail(failure);
         }
         running.clear();
         kv.clear();

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The caller's side of one submitted request: the engine thread appends text as tokens are
- * produced and finishes it once; the caller drains what is new (at most every stream interval) and
+ * produced and finishes it once; the caller drains what is new (paced by {@link #next}) and
  * may cancel. Thread-safe. The engine never blocks on the caller, so a slow consumer (Kafka) never
  * stalls the batch.
  */
@@ -32,6 +32,8 @@ public final class Generation {
     private Failure failure;
     private volatile long firstTokenNanos;
     private volatile long finishedNanos;
+    /** When {@link #next} last returned output; 0 before the first. */
+    private long lastReturnNanos;
 
     /** What changed since the last drain. */
     public record Update(String text, List<TokenLogprob> logprobs, boolean done, FinishReason finishReason,
@@ -48,21 +50,37 @@ public final class Generation {
     }
 
     /**
-     * Waits until something is finished or {@code linger} has passed since the call, then returns
-     * everything new. Grouping by time keeps chunk counts low without delaying the end.
+     * Returns what is new, paced for streaming: output that follows a quiet spell of at least
+     * {@code gap} (the first token, or a slow model's every token) returns at once; output that
+     * follows the previous return more closely is gathered until {@code gap} has passed since it, so
+     * a fast model sends at most one chunk per gap. The end returns at once, with whatever came
+     * before it. With nothing new it returns empty after {@code gap}, so the caller can look for a
+     * cancellation.
      */
-    public Update next(Duration linger) throws InterruptedException {
-        long deadline = System.nanoTime() + linger.toNanos();
+    public Update next(Duration gap) throws InterruptedException {
+        long gapNanos = gap.toNanos();
         lock.lock();
         try {
-            while (!done()) {
-                long left = deadline - System.nanoTime();
+            long waitUntil = System.nanoTime() + gapNanos;
+            while (!done() && pendingText.isEmpty() && pendingLogprobs.isEmpty()) {
+                long left = waitUntil - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(left);
+            }
+            long gatherUntil = lastReturnNanos + gapNanos;
+            while (!done() && lastReturnNanos != 0) {
+                long left = gatherUntil - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
                 changed.awaitNanos(left);
             }
             Update update = new Update(pendingText.toString(), List.copyOf(pendingLogprobs), done(), finishReason, usage, failure);
+            if (!update.text().isEmpty() || !update.logprobs().isEmpty()) {
+                lastReturnNanos = System.nanoTime();
+            }
             pendingText.setLength(0);
             pendingLogprobs.clear();
             return update;
@@ -145,6 +163,7 @@ public final class Generation {
                 pendingLogprobs.add(logprob);
                 allLogprobs.add(logprob);
             }
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -3,6 +3,7 @@ package dev.ovis.serve.llm.decode;
 import dev.ovis.serve.common.chat.FinishReason;
 import dev.ovis.serve.common.chat.TokenLogprob;
 import dev.ovis.serve.common.chat.Usage;
+import dev.ovis.serve.common.job.Failure;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -27,8 +28,18 @@ final class Sequence {
     private boolean finished;
     /** The prefill's KV until the sequence joins the batch. */
     KvBlock prefillKv;
+    /** {@link System#nanoTime()} at submit; the clock of the observer's latencies. */
+    final long submittedNanos = System.nanoTime();
+    private long firstTokenNanos;
+    private long lastTokenNanos;
+    private final EngineObserver observer;
 
     Sequence(DecodeRequest request, int maxNew, long seed, TokenText text, Set<Integer> stopIds) {
+        this(request, maxNew, seed, text, stopIds, EngineObserver.NONE);
+    }
+
+    Sequence(DecodeRequest request, int maxNew, long seed, TokenText text, Set<Integer> stopIds, EngineObserver observer) {
+        this.observer = observer;
         this.request = request;
         this.generation = new Generation();
         this.maxNew = maxNew;
@@ -62,6 +73,14 @@ final class Sequence {
         }
         generated[count++] = token;
         generation.token(token);
+        long now = System.nanoTime();
+        if (count == 1) {
+            firstTokenNanos = now;
+            observer.firstToken(now - submittedNanos);
+        } else {
+            observer.nextToken(now - lastTokenNanos);
+        }
+        lastTokenNanos = now;
         if (stopIds.contains(token)) {
             finish(FinishReason.STOP);
             return true;
@@ -72,6 +91,7 @@ final class Sequence {
         generation.emit(piece, logprob);
         if (stopStrings.stopped()) {
             finished = true;
+            observeEnd(FinishReason.STOP);
             generation.finish(FinishReason.STOP, usage());
             return true;
         }
@@ -95,7 +115,24 @@ final class Sequence {
                 generation.emit(tail, null);
             }
         }
+        observeEnd(reason);
         generation.finish(reason, usage());
+    }
+
+    /** Fails the request (prefill or step error, shutdown); a sequence already ended stays as it was. */
+    void fail(Failure failure) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        observeEnd(null);
+        generation.fail(failure);
+    }
+
+    /** Reported before the caller can see the end, so a caller that saw it also sees the metrics. */
+    private void observeEnd(FinishReason reason) {
+        long now = System.nanoTime();
+        observer.finished(reason, now - submittedNanos, count == 0 ? 0 : now - firstTokenNanos, request.positions(), count);
     }
 
     private Usage usage() {

@@ -7,7 +7,8 @@ import dev.ovis.serve.llm.prompt.EmbeddingAssembler;
 import dev.ovis.serve.llm.prompt.PromptBuilder;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
-import io.micrometer.core.instrument.Gauge;
+import dev.ovis.serve.llm.decode.EngineObserver;
+import dev.ovis.serve.llm.metrics.ServingMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -34,14 +35,9 @@ class LlmConfiguration {
     DecodeEngine decodeEngine(LlmModel model, LlmProperties properties, ObjectProvider<MeterRegistry> registry) {
         EngineSettings settings = new EngineSettings(model.contextLength(), model.stopIds(),
                 properties.kvCache().maxBytes().toBytes(), properties.maxBatch(), properties.maxQueued(), properties.prefillTokens());
-        DecodeEngine engine = new DecodeEngine(model.decoder(), model.textRows(), model.tokenizer()::decode, settings);
-        registry.ifAvailable(r -> {
-            Gauge.builder("ovis.llm.queue.depth", engine, DecodeEngine::queued)
-                    .description("requests waiting for KV memory").register(r);
-            Gauge.builder("ovis.llm.batch.size", engine, DecodeEngine::running)
-                    .description("sequences in the running decode batch").register(r);
-        });
-        return engine;
+        MeterRegistry meters = registry.getIfAvailable();
+        EngineObserver observer = meters == null ? EngineObserver.NONE : new ServingMetrics(meters, model.id());
+        return new DecodeEngine(model.decoder(), model.textRows(), model.tokenizer()::decode, settings, observer);
     }
 
     @Bean(destroyMethod = "close")

@@ -14,6 +14,7 @@ import dev.ovis.serve.model.OnnxSessionFactory;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,16 +52,36 @@ public final class LlmModel implements AutoCloseable {
         ModelDirectory directory = ModelDirectory.open(dir);
         ModelManifest manifest = directory.manifest();
         OnnxSessionFactory sessions = new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.AUTO, 0, threads));
-        OnnxDecoder decoder = new OnnxDecoder(OrtEnvironment.getEnvironment(), sessions.open(directory.decoderGraph()));
-        DecoderSpec spec = decoder.spec();
-        ModelManifest.Llm llm = manifest.llm();
-        if (spec.hidden() != llm.hiddenSize() || spec.layers() != llm.numLayers() || spec.kvHeads() != llm.numKeyValueHeads()
-                || spec.headDim() != llm.headDim()) {
-            decoder.close();
-            throw new IOException(directory.decoderGraph() + " has dims " + spec + " but model.json declares " + llm);
+        // What is opened is closed again when a later part fails: a model directory that fails
+        // half-way (a bad tokenizer, a truncated table) must not leave gigabytes of native memory.
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            OnnxDecoder decoder = add(opened, new OnnxDecoder(OrtEnvironment.getEnvironment(), sessions.open(directory.decoderGraph())));
+            DecoderSpec spec = decoder.spec();
+            ModelManifest.Llm llm = manifest.llm();
+            if (spec.hidden() != llm.hiddenSize() || spec.layers() != llm.numLayers() || spec.kvHeads() != llm.numKeyValueHeads()
+                    || spec.headDim() != llm.headDim()) {
+                throw new IOException(directory.decoderGraph() + " has dims " + spec + " but model.json declares " + llm);
+            }
+            PromptTokenizer tokenizer = add(opened, PromptTokenizer.open(directory.tokenizerJson()));
+            EmbeddingTable text = add(opened, directory.openTextEmbeddings());
+            EmbeddingTable indicators = add(opened, directory.openIndicatorEmbeddings());
+            return new LlmModel(manifest, tokenizer, text, indicators, decoder);
+        } catch (IOException | OrtException | RuntimeException e) {
+            for (AutoCloseable resource : opened.reversed()) {
+                try {
+                    resource.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
         }
-        return new LlmModel(manifest, PromptTokenizer.open(directory.tokenizerJson()), directory.openTextEmbeddings(),
-                directory.openIndicatorEmbeddings(), decoder);
+    }
+
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
     }
 
     /** The model id clients name ({@code model.json} name). */

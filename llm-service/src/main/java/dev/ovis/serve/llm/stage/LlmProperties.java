@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBatch       most sequences decoded together in one step
  * @param maxQueued      most requests waiting for KV room; beyond it a request fails as UNAVAILABLE (retried)
  * @param prefillTokens  prompt positions prefilled between two decode steps (one prompt at least)
- * @param streamInterval how long tokens are gathered into one stream chunk
+ * @param streamInterval the least time between two stream chunks: a token after a quiet spell (the first one) leaves at once, faster ones are gathered
  * @param threads        ORT intra-op threads for the decoder, 0 = ORT's default (one per core)
  * @param announceInterval how often the loaded model is announced on {@code ovis.models.v1} (gateways forget it after 2 min)
  */

@@ -120,6 +120,25 @@ class EngineBehaviourTests {
     }
 
     @Test
+    void withoutASeedTheJobIdSeedsSamplingSoARunAgainSamplesTheSameText() throws Exception {
+        try (DecodeEngine engine = engine(32768, Set.of(), 64L << 20, 8)) {
+            SamplingParams unseeded = params(24, 1.5, null, List.of(), false);
+            Generation first = engine.submit(new DecodeRequest("job-1", assembler.assemble(textOnly), textOnly.positions(), unseeded));
+            Generation again = engine.submit(new DecodeRequest("job-1", assembler.assemble(textOnly), textOnly.positions(), unseeded));
+            Set<List<Integer>> others = new HashSet<>();
+            for (String id : List.of("job-2", "job-3", "job-4")) {
+                Generation g = engine.submit(new DecodeRequest(id, assembler.assemble(textOnly), textOnly.positions(), unseeded));
+                g.await(WAIT);
+                others.add(g.tokenIds());
+            }
+            first.await(WAIT);
+            again.await(WAIT);
+            assertThat(again.tokenIds()).isEqualTo(first.tokenIds()).hasSize(24);
+            assertThat(others).hasSizeGreaterThan(1);
+        }
+    }
+
+    @Test
     void streamedUpdatesAddUpToTheTextAndEndWithUsage() throws Exception {
         try (DecodeEngine engine = engine(32768, Set.of(), 64L << 20, 8)) {
             Generation generation = submit(engine, params(24, 0, null, List.of(), false));
@@ -132,6 +151,26 @@ class EngineBehaviourTests {
             assertThat(streamed.toString()).isEqualTo(generation.text())
                     .isEqualTo(tokenizer.decode(reference.stream().mapToInt(Integer::intValue).toArray(), 0, 24));
             assertThat(update.usage().promptTokens()).isEqualTo(textOnly.positions());
+        }
+    }
+
+    @Test
+    void theFirstTokenLeavesAtOnceAndTheRestIsGroupedWithoutLosingTheEnd() throws Exception {
+        try (DecodeEngine engine = engine(32768, Set.of(), 64L << 20, 8)) {
+            // A gap far longer than the whole answer takes: the old pacing waited it out and sent
+            // everything as one update; the first token must not wait for the gap.
+            Generation generation = submit(engine, params(2000, 0, null, List.of(), false));
+            Generation.Update first = generation.next(Duration.ofSeconds(60));
+            assertThat(first.done()).isFalse();
+            assertThat(first.text()).isNotEmpty();
+            StringBuilder streamed = new StringBuilder(first.text());
+            Generation.Update update;
+            do {
+                update = generation.next(Duration.ofSeconds(60));
+                streamed.append(update.text());
+            } while (!update.done());
+            assertThat(streamed.toString()).isEqualTo(generation.text());
+            assertThat(update.usage().completionTokens()).isEqualTo(2000);
         }
     }
 

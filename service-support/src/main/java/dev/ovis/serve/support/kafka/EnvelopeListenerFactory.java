@@ -69,6 +69,8 @@ public final class EnvelopeListenerFactory {
         ConcurrentKafkaListenerContainerFactory<String, Envelope<T>> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory(payloadType, overrides));
         factory.getContainerProperties().setAckMode(AckMode.RECORD);
+        // Continue the trace of each record's traceparent header in a consumer span.
+        factory.getContainerProperties().setObservationEnabled(true);
         factory.setCommonErrorHandler(errorHandler(defaultBackOff()));
         return factory;
     }

@@ -11,6 +11,9 @@ import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.kafka.UnreadableRecordRecoverer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +27,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -53,7 +58,7 @@ public final class StageListeners implements SmartLifecycle {
 
     StageListeners(List<StageProcessor> processors, EnvelopeListenerFactory factory, EnvelopePublisher publisher,
                    UnreadableRecordRecoverer unreadable, CancelledJobs cancelledJobs, StageProperties properties,
-                   String source, AtomicBoolean stopping) {
+                   String source, AtomicBoolean stopping, MeterRegistry meters, ObservationRegistry observations) {
         this.stopping = stopping;
         this.processors = List.copyOf(processors);
         this.drainTimeout = properties.drainTimeout();
@@ -61,7 +66,8 @@ public final class StageListeners implements SmartLifecycle {
         for (StageProcessor processor : processors) {
             String stage = processor.stage().name().toLowerCase(Locale.ROOT);
             stageNames.add(stage);
-            containers.put(stage, requestContainer(processor, factory, publisher, unreadable, properties, source));
+            containers.put(stage, requestContainer(processor, factory, publisher, unreadable, properties, source,
+                    meters, observations));
         }
         if (!processors.isEmpty()) {
             containers.put(CONTROL, controlContainer(String.join("-", stageNames), factory, cancelledJobs));
@@ -71,7 +77,8 @@ public final class StageListeners implements SmartLifecycle {
     private static MessageListenerContainer requestContainer(StageProcessor processor, EnvelopeListenerFactory factory,
                                                              EnvelopePublisher publisher,
                                                              UnreadableRecordRecoverer unreadable,
-                                                             StageProperties properties, String source) {
+                                                             StageProperties properties, String source,
+                                                             MeterRegistry meters, ObservationRegistry observations) {
         String stage = processor.stage().name().toLowerCase(Locale.ROOT);
         Map<String, Object> overrides = Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "ovis-" + stage,
@@ -81,16 +88,24 @@ public final class StageListeners implements SmartLifecycle {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ContainerProperties containerProperties = new ContainerProperties(Topics.requests(processor.stage()));
         containerProperties.setAckMode(AckMode.MANUAL_IMMEDIATE);
+        // The listener span continues the trace of the request's traceparent header (W3C), so the
+        // Kafka wait shows between the producer's span and this one.
+        containerProperties.setObservationEnabled(true);
+        containerProperties.setObservationRegistry(observations);
         containerProperties.setMessageListener(
                 (AcknowledgingMessageListener<String, Envelope<StageRequest>>) (record, ack) -> {
+                    processor.taken(Duration.ofMillis(System.currentTimeMillis() - record.timestamp()));
                     processor.process(record.value().data());
                     if (ack != null) {
                         ack.acknowledge();
                     }
                 });
+        DefaultKafkaConsumerFactory<String, Envelope<StageRequest>> consumers =
+                factory.consumerFactory(StageRequest.class, overrides);
+        // The Kafka client's own metrics, records-lag-max among them: the per-stage consumer lag.
+        consumers.addListener(new MicrometerConsumerListener<>(meters, List.of(Tag.of("stage", stage))));
         ConcurrentMessageListenerContainer<String, Envelope<StageRequest>> container =
-                new ConcurrentMessageListenerContainer<>(factory.consumerFactory(StageRequest.class, overrides),
-                        containerProperties);
+                new ConcurrentMessageListenerContainer<>(consumers, containerProperties);
         container.setConcurrency(properties.concurrency());
         container.setBeanName("ovis-" + stage + "-requests");
         // A record whose outcome could not be published is retried with back-off; after that, say so.

@@ -73,6 +73,11 @@ final class StageProcessor {
         return stage;
     }
 
+    /** Records how long a request waited on Kafka before this stage took it. */
+    void taken(Duration waited) {
+        metrics.queued(waited);
+    }
+
     /** Handles one request to the end. */
     void process(StageRequest request) {
         synchronized (this) {

@@ -6,6 +6,7 @@ import dev.ovis.serve.support.kafka.KafkaSupportAutoConfiguration;
 import dev.ovis.serve.support.kafka.OvisKafkaProperties;
 import dev.ovis.serve.support.kafka.UnreadableRecordRecoverer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.HashSet;
@@ -57,6 +58,7 @@ public class StageRuntimeAutoConfiguration {
                                   EnvelopePublisher publisher, UnreadableRecordRecoverer unreadable,
                                   CancelledJobs cancelledJobs, StageProperties properties,
                                   OvisKafkaProperties kafkaProperties, ObjectProvider<MeterRegistry> meterRegistry,
+                                  ObjectProvider<ObservationRegistry> observationRegistry,
                                   @Value("${spring.application.name:ovis-serve}") String source) {
         MeterRegistry registry = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
         Set<Object> seen = new HashSet<>();
@@ -72,7 +74,8 @@ public class StageRuntimeAutoConfiguration {
                     new StageMetrics(registry, handler.stage()), source, sendTimeout(kafkaProperties),
                     System::nanoTime, StageRuntimeAutoConfiguration::sleep, stopping::get);
         }).toList();
-        return new StageListeners(processors, factory, publisher, unreadable, cancelledJobs, properties, source, stopping);
+        return new StageListeners(processors, factory, publisher, unreadable, cancelledJobs, properties, source, stopping,
+                registry, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     private static Duration sendTimeout(OvisKafkaProperties kafkaProperties) {

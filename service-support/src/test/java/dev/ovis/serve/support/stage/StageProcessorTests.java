@@ -99,7 +99,7 @@ class StageProcessorTests {
         assertThat(publisher.ids()).containsExactly("job-1:llm:running", "job-1:llm:succeeded");
         assertThat(lastEvent().status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(lastEvent().result()).isEqualTo(RESULT);
-        assertThat(meters.timer("ovis.stage.handle", "stage", "llm", "outcome", "succeeded").count()).isEqualTo(1);
+        assertThat(meters.timer("ovis:stage_duration_seconds", "stage", "llm", "outcome", "succeeded").count()).isEqualTo(1);
     }
 
     @Test

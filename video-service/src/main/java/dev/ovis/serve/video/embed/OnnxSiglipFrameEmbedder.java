@@ -42,10 +42,29 @@ public final class OnnxSiglipFrameEmbedder implements FrameEmbedder, AutoCloseab
                         + path);
             }
         }
-        this.image = environment.createSession(properties.imageModel().toString(), new OrtSession.SessionOptions());
-        this.text = environment.createSession(properties.textModel().toString(), new OrtSession.SessionOptions());
-        this.tokenizer = HuggingFaceTokenizer.newInstance(properties.tokenizer(),
-                Map.of("truncation", "false", "padding", "false"));
+        // The options are copied into each session, so they are closed at once; a session opened
+        // before a later part fails is closed again rather than left holding native memory.
+        OrtSession imageSession = null;
+        OrtSession textSession = null;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            imageSession = environment.createSession(properties.imageModel().toString(), options);
+            textSession = environment.createSession(properties.textModel().toString(), options);
+            this.tokenizer = HuggingFaceTokenizer.newInstance(properties.tokenizer(),
+                    Map.of("truncation", "false", "padding", "false"));
+        } catch (IOException | OrtException | RuntimeException e) {
+            for (OrtSession session : new OrtSession[] {textSession, imageSession}) {
+                if (session != null) {
+                    try {
+                        session.close();
+                    } catch (OrtException closing) {
+                        e.addSuppressed(closing);
+                    }
+                }
+            }
+            throw e;
+        }
+        this.image = imageSession;
+        this.text = textSession;
     }
 
     @Override

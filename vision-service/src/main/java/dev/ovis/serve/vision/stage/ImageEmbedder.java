@@ -14,6 +14,9 @@ import dev.ovis.serve.vision.preprocess.PreprocessedImage;
 import dev.ovis.serve.vision.tokenizer.TokenizationException;
 import dev.ovis.serve.vision.tokenizer.VisionModel;
 import dev.ovis.serve.vision.tokenizer.VisualTokenizer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
 
 /**
@@ -24,6 +27,11 @@ import java.util.Optional;
  */
 public final class ImageEmbedder {
 
+    /** Counter (Prometheus: {@code ovis:mm_cache_queries_total}). */
+    public static final String CACHE_QUERIES = "ovis:mm_cache_queries";
+    /** Counter (Prometheus: {@code ovis:mm_cache_hits_total}). */
+    public static final String CACHE_HITS = "ovis:mm_cache_hits";
+
     private final ObjectStore store;
     private final ImageDecoder decoder;
     private final ImagePreprocessor preprocessor;
@@ -31,9 +39,24 @@ public final class ImageEmbedder {
     private final VisionModel model;
     private final EmbeddingCache cache;
     private final ImageProperties imageProperties;
+    private final Counter cacheQueries;
+    private final Counter cacheHits;
 
     public ImageEmbedder(ObjectStore store, ImageDecoder decoder, ImagePreprocessor preprocessor, VisualTokenizer tokenizer,
                          VisionModel model, EmbeddingCache cache, ImageProperties imageProperties) {
+        this(store, decoder, preprocessor, tokenizer, model, cache, imageProperties, new SimpleMeterRegistry());
+    }
+
+    /**
+     * @param meters where the visual-embedding cache counters go: {@value #CACHE_QUERIES} and
+     *               {@value #CACHE_HITS} (vLLM's multimodal cache names), tagged with {@code model_name}
+     */
+    public ImageEmbedder(ObjectStore store, ImageDecoder decoder, ImagePreprocessor preprocessor, VisualTokenizer tokenizer,
+                         VisionModel model, EmbeddingCache cache, ImageProperties imageProperties, MeterRegistry meters) {
+        this.cacheQueries = Counter.builder(CACHE_QUERIES).description("visual-embedding cache lookups")
+                .tag("model_name", model.id()).register(meters);
+        this.cacheHits = Counter.builder(CACHE_HITS).description("visual-embedding cache lookups that found the embeddings")
+                .tag("model_name", model.id()).register(meters);
         this.store = store;
         this.decoder = decoder;
         this.preprocessor = preprocessor;
@@ -52,7 +75,9 @@ public final class ImageEmbedder {
             throws InvalidImageException, TokenizationException, InterruptedException {
         CacheKey key = new CacheKey(tenant, model.cacheId(), media.sha256(), maxPartition, imageProperties.applyOrientation());
         Optional<VisualEmbeddings> hit = cache.find(key, model.storeDtype());
+        cacheQueries.increment();
         if (hit.isPresent()) {
+            cacheHits.increment();
             return new Result(hit.get(), true);
         }
         byte[] bytes = store.readAll(media, imageProperties.maxBytes());

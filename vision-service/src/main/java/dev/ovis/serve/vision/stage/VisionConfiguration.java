@@ -14,7 +14,10 @@ import dev.ovis.serve.vision.tokenizer.BatchProperties;
 import dev.ovis.serve.vision.tokenizer.BatchingVisualTokenizer;
 import dev.ovis.serve.vision.tokenizer.OnnxVisualTokenizer;
 import dev.ovis.serve.vision.tokenizer.VisionModel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import org.springframework.beans.factory.ObjectProvider;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -52,8 +55,9 @@ public class VisionConfiguration {
 
     @Bean
     ImageEmbedder imageEmbedder(ObjectStore store, ImageDecoder decoder, BatchingVisualTokenizer tokenizer, VisionModel model,
-                                EmbeddingCache cache, ImageProperties imageProperties) {
-        return new ImageEmbedder(store, decoder, new ImagePreprocessor(), tokenizer, model, cache, imageProperties);
+                                EmbeddingCache cache, ImageProperties imageProperties, ObjectProvider<MeterRegistry> meters) {
+        return new ImageEmbedder(store, decoder, new ImagePreprocessor(), tokenizer, model, cache, imageProperties,
+                meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean
