@@ -17,16 +17,16 @@ import tools.jackson.databind.node.ObjectNode;
  * Writes chat completions, stream chunks and in-stream errors in the exact JSON shapes of OpenAI's
  * chat-completions API, so existing SDKs parse them.
  */
-final class OpenAiFormat {
+public final class OpenAiFormat {
 
     private final JsonMapper json;
 
-    OpenAiFormat(JsonMapper json) {
+    public OpenAiFormat(JsonMapper json) {
         this.json = json;
     }
 
     /** A whole {@code chat.completion}. */
-    ObjectNode completion(String jobId, long created, String model, ChatResult result, boolean withLogprobs) {
+    public ObjectNode completion(String jobId, long created, String model, ChatResult result, boolean withLogprobs) {
         ObjectNode root = header(jobId, "chat.completion", created, model);
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", 0);
