@@ -198,6 +198,11 @@ public class JobService {
         return applied;
     }
 
+    /** Tells in-process watchers of a change made outside {@link #apply} (the reaper's). */
+    void emitUpdate(Job job) {
+        updates.emit(job.id(), job);
+    }
+
     /** Hands a chunk from the stream topic to whoever streams that job here. */
     void deliver(StreamChunk chunk) {
         chunks.emit(chunk.jobId(), chunk);
