@@ -44,6 +44,10 @@ if ! have_dpkg; then
 fi
 local_run
 [ "$mode" = all ] && tests
+if [ "$mode" = all ] && ! command -v kubectl >/dev/null 2>&1; then
+  # Debian 12's kubernetes-client (1.20) predates kustomize components, so there is nothing to install here
+  echo "setup-machine: no kubectl 1.21+ on the PATH: deploy-check skips rendering the Kubernetes overlays (docs/operations.md)" >&2
+fi
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
 fi

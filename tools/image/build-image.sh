@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the OCI image of one service without a Docker daemon (docs/adr/0001-deploy-images-without-a-daemon.md):
 #   layer 1  a minimal Debian 12 root filesystem (mmdebstrap, extract variant: only the libraries the
-#            service loads, no shell, no package manager) plus the user ovis (10001) and /tmp
+#            service loads and dash as /bin/sh, no package manager) plus the user ovis (10001) and /tmp
 #   layer 2  a Java runtime cut down with jlink to the modules Spring Boot and the services use
 #   layer 3  the service's Spring Boot jar, the HealthCheck client and, for vision and llm, the tiny
 #            random-weight model (real models are mounted at /models)
@@ -65,7 +65,10 @@ revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 
 # Debian packages each service loads at run time (besides the JVM's libc, libstdc++, zlib).
 packages_for() {
-  local common="base-files,netbase,tzdata,libc6,libgcc-s1,libstdc++6,zlib1g"
+  # ca-certificates: the CA bundle (ONNX Runtime's telemetry warns without one). dash: /bin/sh, the
+  # only program besides java: ONNX Runtime 1.29 runs `sh -c "echo \`blkid; hostname\`"` when it
+  # creates its environment and the JVM dies (fclose in ORT) when there is no shell
+  local common="base-files,netbase,tzdata,ca-certificates,dash,libc6,libgcc-s1,libstdc++6,zlib1g"
   case "$1" in
     video-service) echo "$common,libpulse0,libva2,libva-drm2,libasound2,libxcb1,libxcb-shm0,libudev1" ;;  # bundled FFmpeg
     ocr-service) echo "$common,tesseract-ocr,tesseract-ocr-eng,tesseract-ocr-osd" ;;
@@ -80,7 +83,7 @@ port_for() {
   esac
 }
 
-# Layer 1: Debian 12 files, extracted (no maintainer scripts run, no dpkg or shell needed in the image).
+# Layer 1: Debian 12 files, extracted (no maintainer scripts run, no dpkg needed in the image).
 debian_rootfs() {
   local pkgs=$1 key tarball
   key=$(echo "$pkgs" | sha256sum | cut -c1-16)
@@ -98,9 +101,10 @@ debian_rootfs() {
 }
 
 # Layer 2: the JRE. The modules are those the Spring Boot services need (java.desktop for
-# java.beans, java.sql and java.naming for JDBC, jdk.unsupported for Netty and Kafka, ...).
+# java.beans, java.sql and java.naming for JDBC, jdk.unsupported for Netty and Kafka, jdk.httpserver
+# for video's loopback media server, ...).
 jre() {
-  local modules="java.base,java.compiler,java.datatransfer,java.desktop,java.instrument,java.logging,java.management,java.management.rmi,java.naming,java.net.http,java.prefs,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,java.xml.crypto,jdk.crypto.cryptoki,jdk.jfr,jdk.management,jdk.management.agent,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs,jdk.localedata"
+  local modules="java.base,java.compiler,java.datatransfer,java.desktop,java.instrument,java.logging,java.management,java.management.rmi,java.naming,java.net.http,java.prefs,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,java.xml.crypto,jdk.crypto.cryptoki,jdk.httpserver,jdk.jfr,jdk.management,jdk.management.agent,jdk.naming.dns,jdk.net,jdk.security.auth,jdk.unsupported,jdk.zipfs,jdk.localedata"
   local key dir
   key=$( { "$JAVA_HOME/bin/java" -version 2>&1; echo "$modules"; } | sha256sum | cut -c1-16)
   dir="$cache/jre-$key"
@@ -161,8 +165,12 @@ build() {
     tar -xf "$(debian_rootfs "$(packages_for "$module")")" -C "$rootfs" --exclude='./dev/*'
     # extract ran no maintainer scripts: the loader cache, the accounts, /tmp
     ldconfig -r "$rootfs" 2>/dev/null || true
+    # what update-ca-certificates would write: the Mozilla bundle, one file
+    mkdir -p "$rootfs/etc/ssl/certs"
+    cat "$rootfs"/usr/share/ca-certificates/mozilla/*.crt >"$rootfs/etc/ssl/certs/ca-certificates.crt"
     printf 'root:x:0:0:root:/root:/usr/sbin/nologin\novis:x:10001:10001:ovis:/tmp:/usr/sbin/nologin\n' >"$rootfs/etc/passwd"
     printf 'root:x:0:\novis:x:10001:\n' >"$rootfs/etc/group"
+    [ -e "$rootfs/bin/sh" ] || ln -s dash "$rootfs/bin/sh"
     # runtimes mount their own /etc/hosts and /etc/resolv.conf; this one serves a bare chroot
     printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' >"$rootfs/etc/hosts"
     rm -rf "$rootfs/var/cache/apt" "$rootfs/var/lib/apt/lists" "$rootfs/usr/share/doc" "$rootfs/usr/share/man" "$rootfs/usr/share/info"

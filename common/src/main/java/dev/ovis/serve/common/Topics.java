@@ -37,6 +37,14 @@ public final class Topics {
     public static final String CONTROL = "ovis.control.v1";
     /** Models served by llm instances ({@link dev.ovis.serve.common.model.ModelInfo}), compacted, keyed by model id. */
     public static final String MODELS = "ovis.models.v1";
+    /**
+     * Batch requests from pipelines: the value is one line of the OpenAI batch input format, the
+     * header {@code authorization: Bearer <API key>} names the tenant (docs/asyncapi.yaml). Not an
+     * envelope: this is a public interface.
+     */
+    public static final String BATCH_REQUESTS = "ovis.batch.requests.v1";
+    /** Default reply topic of {@link #BATCH_REQUESTS}: OpenAI batch output lines keyed by {@code custom_id}. */
+    public static final String BATCH_RESULTS = "ovis.batch.results.v1";
 
     private static final String STREAM_PREFIX = "ovis.stream.v1.";
 

@@ -114,6 +114,29 @@ class ComposeFileTests {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void prometheusFindsEveryServiceByItsComposeNameAndScrapesTheGatewayWithItsAdminKey() throws IOException {
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(
+                RepositoryFiles.resolve("monitoring/prometheus/prometheus.yml")));
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) prometheus.get("scrape_configs");
+        List<String> names = jobs.stream().flatMap(job -> list(job.get("dns_sd_configs")).stream())
+                .flatMap(sd -> list(map(sd).get("names")).stream()).map(Object::toString).toList();
+        // every name is a compose service (a misspelt one would silently scrape nothing), and every
+        // ovis service is scraped, in its gpu variant too
+        assertThat(services.keySet()).containsAll(names);
+        assertThat(names).containsAll(SERVICES).contains("vision-service-gpu", "llm-service-gpu");
+        Map<String, Object> gateway = jobs.stream()
+                .filter(job -> list(job.get("dns_sd_configs")).stream()
+                        .anyMatch(sd -> list(map(sd).get("names")).contains("gateway-service")))
+                .findFirst().orElseThrow();
+        String keyFile = map(gateway.get("authorization")).get("credentials_file").toString();
+        // the key Prometheus sends is the one the gateway opens its actuator with
+        assertThat(env("gateway-service")).containsEntry("OVIS_GATEWAY_AUTH_ADMINKEYS_0", "${OVIS_ADMIN_KEY:-}");
+        assertThat(env("prometheus")).containsKey("OVIS_ADMIN_KEY");
+        assertThat(list(services.get("prometheus").get("command")).toString()).contains("> " + keyFile);
+    }
+
+    @Test
     void dockerComposeAcceptsTheFileWithEveryProfile() throws IOException, InterruptedException {
         boolean installed = Stream.of(System.getenv("PATH").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, "docker-compose")));

@@ -47,6 +47,14 @@ public final class EmbeddedInfrastructure implements Infrastructure {
      * @throws IllegalStateException naming the server that failed (those already started are stopped)
      */
     public static EmbeddedInfrastructure start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /**
+     * As {@link #start(Path)}, with Kafka on {@code kafkaPort} when it is free (0: any free port),
+     * so clients outside the suite (pipelines) find the broker at a known address.
+     */
+    public static EmbeddedInfrastructure start(Path dataDir, int kafkaPort) {
         long started = System.nanoTime();
         Path temporaryDir = null;
         Path root = dataDir;
@@ -62,7 +70,7 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         }
         Path base = root;
         boolean persistent = dataDir != null;
-        CompletableFuture<KraftBroker> kafka = async("Kafka", () -> KraftBroker.start(base.resolve("kafka")));
+        CompletableFuture<KraftBroker> kafka = async("Kafka", () -> KraftBroker.start(base.resolve("kafka"), kafkaPort));
         CompletableFuture<Postgres> postgres = async("PostgreSQL",
                 () -> Postgres.start(persistent ? base.resolve("postgres") : null));
         CompletableFuture<S3Server> s3 = async("S3", () -> S3Server.start(persistent ? base.resolve("s3") : null));

@@ -42,11 +42,19 @@ final class KraftBroker implements AutoCloseable {
         this.port = port;
     }
 
-    /** Formats {@code logDir} when it is new and starts the broker; retries if a port was taken meanwhile. */
-    static KraftBroker start(Path logDir) {
+    /**
+     * Formats {@code logDir} when it is new and starts the broker on {@code preferredPort} (0: any
+     * free port). A preferred port already taken — another Kafka on this machine — is not fatal:
+     * the broker takes a free one and says so (the local run prints the address it got). Retries if
+     * a port was taken meanwhile.
+     */
+    static KraftBroker start(Path logDir, int preferredPort) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int brokerPort = freePort();
+            int brokerPort = attempt == 1 && preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
+            if (attempt == 1 && preferredPort > 0 && brokerPort != preferredPort) {
+                log.warn("Port {} is taken (another Kafka?): the embedded broker listens on {} instead", preferredPort, brokerPort);
+            }
             int controllerPort = freePort();
             Properties props = config(logDir, brokerPort, controllerPort);
             format(logDir, props);
@@ -142,6 +150,14 @@ final class KraftBroker implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare Kafka log directory " + logDir, e);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param jobs       paging and event-stream settings
  * @param outbox     the relay that publishes outbox rows to Kafka
  * @param db         the scheduler that runs blocking JDBC calls off the event loop
+ * @param json       limits on every JSON request body, enforced while it is parsed
+ * @param retention  how long bookkeeping rows are kept
  */
 @Validated
 @ConfigurationProperties("ovis.gateway")
@@ -32,7 +34,9 @@ public record GatewayProperties(
         @DefaultValue @Valid Media media,
         @DefaultValue @Valid Jobs jobs,
         @DefaultValue @Valid Outbox outbox,
-        @DefaultValue @Valid Db db) {
+        @DefaultValue @Valid Db db,
+        @DefaultValue @Valid Json json,
+        @DefaultValue @Valid Retention retention) {
 
     /**
      * @param keys        API key → tenant
@@ -63,6 +67,14 @@ public record GatewayProperties(
      * @param maxPageSize         largest {@code limit} accepted
      * @param eventsPollInterval  how often an SSE stream re-reads the row, for events another
      *                            gateway instance consumed (the in-process path is immediate)
+     * @param maxRequestBytes     largest {@code POST /v1/jobs} body (it names media by id, so it is small); 413 beyond
+     * @param maxActivePerKind    jobs of one kind (chat, OCR, key frames: one first stage each) queued or running in
+     *                            the whole suite, beyond which a new one is refused with 503 and Retry-After
+     * @param maxActivePerTenant  jobs one tenant may have queued or running, beyond which 429 with Retry-After
+     * @param activeLimits        per-tenant exceptions to {@code maxActivePerTenant}
+     * @param retryAfter          the Retry-After of those refusals
+     * @param maxWatchersPerTenant event streams ({@code /v1/jobs/{id}/events}) one tenant may hold open on one
+     *                            instance (429 beyond)
      * @param lease               how long a running job is believed alive after its stage's last
      *                            event or heartbeat ({@code ovis.stage.heartbeat-interval}, 10 s);
      *                            past it the reaper dispatches the job again
@@ -77,21 +89,48 @@ public record GatewayProperties(
     public record Jobs(@DefaultValue("20") @Min(1) int defaultPageSize,
                        @DefaultValue("100") @Min(1) @Max(1000) int maxPageSize,
                        @DefaultValue("2s") @NotNull Duration eventsPollInterval,
+                       @DefaultValue("1MB") @NotNull DataSize maxRequestBytes,
+                       @DefaultValue("10000") @Min(1) int maxActivePerKind,
+                       @DefaultValue("1000") @Min(1) int maxActivePerTenant,
+                       Map<String, Integer> activeLimits,
+                       @DefaultValue("5s") @NotNull Duration retryAfter,
+                       @DefaultValue("100") @Min(1) int maxWatchersPerTenant,
                        @DefaultValue("60s") @NotNull Duration lease,
                        @DefaultValue("10m") @NotNull Duration queuedLease,
                        @DefaultValue("3") @Min(1) int maxAttempts,
                        @DefaultValue("5s") @NotNull Duration reaperInterval,
                        @DefaultValue("100") @Min(1) int reaperBatchSize) {
+
+        public Jobs {
+            activeLimits = activeLimits == null ? Map.of() : Map.copyOf(activeLimits);
+        }
+
+        /** The most jobs {@code tenant} may have in flight. */
+        public int maxActive(String tenant) {
+            return activeLimits.getOrDefault(tenant, maxActivePerTenant);
+        }
     }
 
     /**
      * @param pollInterval how often the relay looks for unpublished rows (it is also nudged on commit)
      * @param batchSize    rows published per round
      * @param sendTimeout  how long a round waits for the broker's acknowledgements
+     * @param maxAttempts  publishing attempts of one row before its job fails with the reason and the
+     *                     row leaves the batch (a row the broker refuses outright fails at once)
+     * @param backoff      wait before the second attempt; doubled for every later one
+     * @param maxBackoff   longest wait between attempts
+     * @param maxMessageBytes largest envelope accepted into the outbox, just below the producer's
+     *                     {@code max.request.size} ({@code ovis.kafka.max-request-size}, 1 MiB) to leave
+     *                     room for the record's key and headers; a job whose stage request is larger is
+     *                     refused at submit (413), so its client gets an answer at once
      */
     public record Outbox(@DefaultValue("1s") @NotNull Duration pollInterval,
                          @DefaultValue("100") @Min(1) int batchSize,
-                         @DefaultValue("10s") @NotNull Duration sendTimeout) {
+                         @DefaultValue("10s") @NotNull Duration sendTimeout,
+                         @DefaultValue("8") @Min(1) int maxAttempts,
+                         @DefaultValue("1s") @NotNull Duration backoff,
+                         @DefaultValue("5m") @NotNull Duration maxBackoff,
+                         @DefaultValue("960KB") @NotNull DataSize maxMessageBytes) {
     }
 
     /**
@@ -99,5 +138,37 @@ public record GatewayProperties(
      *                only wait for a connection)
      */
     public record Db(@DefaultValue("10") @Min(1) int threads) {
+    }
+
+    /**
+     * Limits checked by the JSON parser itself, so a hostile body is refused while it is read, before
+     * it becomes a large tree (a flat array of millions of empty arrays is small on the wire and huge
+     * in memory). A body's size is bounded by its endpoint's own {@code max-request-bytes}.
+     *
+     * @param maxDepth        deepest nesting of arrays and objects (400 beyond)
+     * @param maxTokens       most JSON tokens (each value, bracket and member name is one; 413 beyond)
+     * @param maxNumberLength longest number literal in characters (400 beyond)
+     * @param maxNameLength   longest member name in characters (400 beyond)
+     */
+    public record Json(@DefaultValue("64") @Min(4) int maxDepth,
+                       @DefaultValue("200000") @Min(100) long maxTokens,
+                       @DefaultValue("100") @Min(10) int maxNumberLength,
+                       @DefaultValue("1000") @Min(10) int maxNameLength) {
+    }
+
+    /**
+     * Deletion of bookkeeping rows nobody needs any more, in batches, by every instance (deleting is
+     * idempotent).
+     *
+     * @param processedEvents keep the ids of applied job events this long: longer than the job-events
+     *                        topic keeps records, so no redelivery can outlive its id
+     * @param outbox          keep published and given-up outbox rows this long (for inspection)
+     * @param interval        how often to purge
+     * @param batchSize       rows deleted per statement
+     */
+    public record Retention(@DefaultValue("14d") @NotNull Duration processedEvents,
+                            @DefaultValue("7d") @NotNull Duration outbox,
+                            @DefaultValue("1h") @NotNull Duration interval,
+                            @DefaultValue("10000") @Min(1) int batchSize) {
     }
 }

@@ -20,6 +20,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "ovis.gateway.auth.keys.key-tenant-a=tenant-a",
         "ovis.gateway.auth.keys.key-tenant-b=tenant-b",
         "ovis.gateway.auth.admin-keys[0]=key-admin",
+        "ovis.gateway.auth.keys.key-tenant-capped=tenant-capped",
+        "ovis.gateway.jobs.active-limits.tenant-capped=2",
         "ovis.gateway.media.max-bytes=1MB",
         "ovis.gateway.outbox.poll-interval=300ms",
         "ovis.gateway.jobs.events-poll-interval=500ms",
@@ -33,6 +35,8 @@ public abstract class GatewayIntegrationTest {
     protected static final String KEY_B = "key-tenant-b";
     /** Opens /actuator (metrics, traces); not a tenant's key. */
     protected static final String KEY_ADMIN = "key-admin";
+    /** A tenant that may have only two jobs in flight. */
+    protected static final String KEY_CAPPED = "key-tenant-capped";
     protected static final Duration WAIT = Duration.ofSeconds(30);
 
     @Autowired

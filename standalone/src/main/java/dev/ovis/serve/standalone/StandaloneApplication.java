@@ -58,6 +58,7 @@ public final class StandaloneApplication {
             System.out.printf("API key (tenant default): %s   e.g. curl -H 'Authorization: Bearer %s' %s/v1/jobs%n",
                     run.apiKey(), run.apiKey(), run.gatewayUrl());
         }
+        System.out.printf("Kafka (pipelines, docs/batch.md): %s%n", run.infrastructure().kafkaBootstrapServers());
         System.out.printf("Playground: %s/playground   Metrics: %s/actuator/prometheus   Traces: %s/actuator/traces%n",
                 run.gatewayUrl(), run.gatewayUrl(), run.gatewayUrl());
         if (run.adminKey() != null) {

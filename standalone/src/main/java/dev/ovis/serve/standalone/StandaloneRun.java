@@ -49,7 +49,7 @@ public final class StandaloneRun implements AutoCloseable {
         try {
             Infrastructure infra = shared;
             if (infra == null) {
-                infra = EmbeddedInfrastructure.start(options.dataDir());
+                infra = EmbeddedInfrastructure.start(options.dataDir(), options.kafkaPort());
                 synchronized (this) {
                     infrastructure = infra;
                     ownsInfrastructure = true;

@@ -6,6 +6,7 @@ import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.chat.TokenLogprob;
 import dev.ovis.serve.common.chat.Usage;
 import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.Failure;
 import dev.ovis.serve.gateway.JsonBody;
 import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.problem.ApiException;
@@ -36,21 +37,21 @@ class ChatController {
 
     private final ChatService chat;
     private final ChatProperties properties;
-    private final JsonMapper json;
+    private final JsonBody body;
     private final OpenAiFormat format;
 
-    ChatController(ChatService chat, ChatProperties properties, JsonMapper json) {
+    ChatController(ChatService chat, ChatProperties properties, JsonBody body, JsonMapper json) {
         this.chat = chat;
         this.properties = properties;
-        this.json = json;
+        this.body = body;
         this.format = new OpenAiFormat(json);
     }
 
     @PostMapping("/v1/chat/completions")
     Mono<Void> complete(ServerWebExchange exchange) {
         String tenant = Tenant.of(exchange).id();
-        return JsonBody.read(exchange.getRequest(), properties.maxRequestBytes().toBytes(), json)
-                .flatMap(body -> chat.start(tenant, body)).flatMap(started -> {
+        return body.read(exchange.getRequest(), properties.maxRequestBytes().toBytes())
+                .flatMap(json -> chat.start(tenant, json)).flatMap(started -> {
             Flux<ChatSignal> signals = chat.signals(tenant, started.jobId(), started.prepared().request().stream());
             return started.prepared().request().stream()
                     ? stream(exchange.getResponse(), started, signals)
@@ -78,7 +79,12 @@ class ChatController {
             if (first.hasValue() && first.get() instanceof ChatSignal.Failed failed) {
                 return Flux.error(new ApiException(failed.failure().code(), failed.failure().detail()));
             }
-            return all.concatMap(signal -> Flux.fromIterable(events(signal, state, started, model, request)));
+            // once output has been sent, a later error (a client too slow for the stream, a timeout) is the
+            // stream's last event, as OpenAI sends it, instead of a connection cut without a word
+            return all.concatMap(signal -> Flux.fromIterable(events(signal, state, started, model, request)))
+                    .onErrorResume(ApiException.class, e -> state.started
+                            ? Flux.just(format.write(format.streamError(new Failure(e.code(), e.detail()))))
+                            : Flux.error(e));
         });
         response.getHeaders().setContentType(EVENT_STREAM);
         response.getHeaders().set("Cache-Control", "no-cache");

@@ -17,6 +17,13 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout           longest a request waits for its answer (504 beyond); the job is cancelled
  * @param maxRequestBytes   largest request body (data URIs included); 413 beyond
  * @param resultGrace       after the job row says SUCCEEDED, how long a stream waits for its last chunk
+ * @param maxImages         most image parts in one request (400 beyond)
+ * @param maxVideos         most video parts in one request (400 beyond)
+ * @param mediaConcurrency  media parts of one request fetched or decoded at the same time
+ * @param bytesPerToken     UTF-8 bytes one token is taken to cover at most, on average over a prompt: a prompt
+ *                          whose text bytes divided by this already exceed the model's context is answered
+ *                          400 context_length_exceeded at once, without a trip through the stages (which count
+ *                          exactly). High enough that no real prompt is refused by this cheap lower bound.
  */
 @Validated
 @ConfigurationProperties("ovis.gateway.chat")
@@ -25,5 +32,9 @@ public record ChatProperties(
         @DefaultValue("8192") @Min(1) @Max(32768) int maxTokensLimit,
         @DefaultValue("10m") @NotNull Duration timeout,
         @DefaultValue("72MB") @NotNull DataSize maxRequestBytes,
-        @DefaultValue("2s") @NotNull Duration resultGrace) {
+        @DefaultValue("2s") @NotNull Duration resultGrace,
+        @DefaultValue("16") @Min(0) int maxImages,
+        @DefaultValue("2") @Min(0) int maxVideos,
+        @DefaultValue("4") @Min(1) int mediaConcurrency,
+        @DefaultValue("32") @Min(1) int bytesPerToken) {
 }

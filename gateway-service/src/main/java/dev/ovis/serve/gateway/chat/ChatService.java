@@ -14,6 +14,7 @@ import dev.ovis.serve.common.model.ModelInfo;
 import dev.ovis.serve.gateway.job.ChatRequests;
 import dev.ovis.serve.gateway.job.Job;
 import dev.ovis.serve.gateway.job.JobService;
+import dev.ovis.serve.gateway.job.JobSinks;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
 import dev.ovis.serve.gateway.model.ModelCatalog;
 import dev.ovis.serve.gateway.problem.ApiException;
@@ -50,6 +51,7 @@ public class ChatService implements ChatRequests {
     private final ModelCatalog catalog;
     private final ChatProperties properties;
     private final ChatRequestReader reader;
+    private final ChatLimits limits;
 
     ChatService(JobService jobs, MediaSourceResolver sources, ModelCatalog catalog, ChatProperties properties) {
         this.jobs = jobs;
@@ -57,20 +59,18 @@ public class ChatService implements ChatRequests {
         this.catalog = catalog;
         this.properties = properties;
         this.reader = new ChatRequestReader(properties.defaultMaxTokens(), properties.maxTokensLimit());
+        this.limits = new ChatLimits(properties);
     }
 
     /** Validates an OpenAI chat body and resolves its media: everything but submitting. */
     public Mono<Prepared> prepare(String tenant, JsonNode body) {
         return Mono.fromCallable(() -> reader.read(body)).flatMap(request -> {
             ModelInfo model = catalog.require(request.model());
-            if (request.has(PartType.IMAGE) && !model.capabilities().contains("image")
-                    || request.has(PartType.VIDEO) && !model.capabilities().contains("video")) {
-                return Mono.error(new ApiException(ErrorCode.INVALID_CONTENT_PART, "model '" + model.id()
-                        + "' accepts " + model.capabilities() + " only"));
-            }
+            limits.check(request, model);
+            // media of a request are fetched a few at a time, not one after another nor all at once
             return Flux.fromIterable(request.messages())
                     .concatMap(message -> Flux.fromIterable(message.parts())
-                            .concatMap(part -> resolve(tenant, part))
+                            .flatMapSequential(part -> resolve(tenant, part), properties.mediaConcurrency())
                             .collectList()
                             .map(parts -> new ChatMessage(message.role(), parts)))
                     .collectList()
@@ -85,6 +85,14 @@ public class ChatService implements ChatRequests {
     @Override
     public Mono<ChatRequests.Prepared> prepareJob(String tenant, JsonNode body) {
         return prepare(tenant, body).map(prepared -> new ChatRequests.Prepared(prepared.payload(), prepared.route()));
+    }
+
+    @Override
+    public Mono<ChatRequests.Prepared> checkTask(String tenant, ChatTask task) {
+        return Mono.fromCallable(() -> {
+            limits.check(task, catalog.require(task.model()));
+            return new ChatRequests.Prepared(JobPayload.of(task), Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO)));
+        });
     }
 
     /** Prepares and submits a chat job that streams its output back to this gateway instance. */
@@ -114,6 +122,8 @@ public class ChatService implements ChatRequests {
                 .doOnError(ApiException.class, e -> {
                     if (e.code() == ErrorCode.TIMEOUT) {
                         cancel(tenant, jobId, "timed out");
+                    } else if (e instanceof JobSinks.SlowConsumerException) {
+                        cancel(tenant, jobId, "the client read the stream too slowly");
                     }
                 })
                 .doOnCancel(() -> cancel(tenant, jobId, "the client disconnected"));

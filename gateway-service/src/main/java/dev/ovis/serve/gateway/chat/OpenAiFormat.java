@@ -5,6 +5,7 @@ import dev.ovis.serve.common.chat.FinishReason;
 import dev.ovis.serve.common.chat.TokenLogprob;
 import dev.ovis.serve.common.chat.Usage;
 import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.gateway.StorableText;
 import dev.ovis.serve.gateway.problem.Problem;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,22 +17,22 @@ import tools.jackson.databind.node.ObjectNode;
  * Writes chat completions, stream chunks and in-stream errors in the exact JSON shapes of OpenAI's
  * chat-completions API, so existing SDKs parse them.
  */
-final class OpenAiFormat {
+public final class OpenAiFormat {
 
     private final JsonMapper json;
 
-    OpenAiFormat(JsonMapper json) {
+    public OpenAiFormat(JsonMapper json) {
         this.json = json;
     }
 
     /** A whole {@code chat.completion}. */
-    ObjectNode completion(String jobId, long created, String model, ChatResult result, boolean withLogprobs) {
+    public ObjectNode completion(String jobId, long created, String model, ChatResult result, boolean withLogprobs) {
         ObjectNode root = header(jobId, "chat.completion", created, model);
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", result.text());
+        message.put("content", StorableText.replaceNul(result.text()));
         message.putNull("refusal");
         if (withLogprobs) {
             choice.set("logprobs", logprobs(result.logprobs()));
@@ -54,7 +55,7 @@ final class OpenAiFormat {
             delta.put("role", "assistant");
         }
         if (!text.isEmpty() || first) {
-            delta.put("content", text);
+            delta.put("content", StorableText.replaceNul(text));
         }
         if (withLogprobs && !logprobs.isEmpty()) {
             choice.set("logprobs", logprobs(logprobs));

@@ -10,7 +10,13 @@ import java.util.List;
  * unicast addresses only, unless a configured network allows more. Refused by default: loopback,
  * private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16 — cloud metadata lives
  * there — and fe80::/10), carrier-grade NAT (100.64/10), "this network" (0/8), multicast,
- * broadcast, documentation and benchmark ranges, and IPv4-mapped/compatible IPv6 forms of them.
+ * broadcast, documentation and benchmark ranges; and every IPv6 form that carries or reaches an IPv4
+ * address — IPv4-mapped ({@code ::ffff:0:0/96}: Java reads these as the IPv4 address itself, which is
+ * checked), -compatible ({@code ::/96}), -translated
+ * ({@code ::ffff:0:0:0/96}), NAT64 ({@code 64:ff9b::/96}, {@code 64:ff9b:1::/48}), 6to4
+ * ({@code 2002::/16}) and Teredo ({@code 2001::/32}, within the IETF block {@code 2001::/23}) — since
+ * each can lead to a private IPv4 host through a relay or translator. A configured network is still
+ * matched against the IPv4 address such a form carries.
  */
 final class AddressPolicy {
 
@@ -18,7 +24,10 @@ final class AddressPolicy {
             Cidr.parse("0.0.0.0/8"), Cidr.parse("100.64.0.0/10"), Cidr.parse("192.0.0.0/24"),
             Cidr.parse("192.0.2.0/24"), Cidr.parse("198.18.0.0/15"), Cidr.parse("198.51.100.0/24"),
             Cidr.parse("203.0.113.0/24"), Cidr.parse("240.0.0.0/4"), Cidr.parse("255.255.255.255/32"),
-            Cidr.parse("64:ff9b::/96"), Cidr.parse("100::/64"), Cidr.parse("2001:db8::/32"), Cidr.parse("fc00::/7"));
+            Cidr.parse("64:ff9b::/96"), Cidr.parse("64:ff9b:1::/48"), Cidr.parse("100::/64"), Cidr.parse("2001::/23"),
+            Cidr.parse("2001:db8::/32"), Cidr.parse("2002::/16"), Cidr.parse("3fff::/20"), Cidr.parse("5f00::/16"),
+            Cidr.parse("fc00::/7"), Cidr.parse("fec0::/10"), Cidr.parse("::/96"),
+            Cidr.parse("::ffff:0:0:0/96"));
 
     private final List<Cidr> allowed;
 
@@ -34,7 +43,7 @@ final class AddressPolicy {
                 return true;
             }
         }
-        return isPublic(effective);
+        return isPublic(address) && isPublic(effective);
     }
 
     private static boolean isPublic(InetAddress a) {

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,13 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
@@ -34,7 +35,7 @@ import reactor.netty.resources.ConnectionProvider;
  * (at most {@code maxRedirects}, each re-checked), connect/read/total timeouts and a size cap.
  */
 @Component
-public class UrlFetcher {
+public class UrlFetcher implements AutoCloseable {
 
     /** Histogram ({@code outcome} = ok/error/cancelled): a URL's fetch from the request to its last byte. */
     public static final String DOWNLOAD_TIME = "ovis:media_download_seconds";
@@ -44,6 +45,7 @@ public class UrlFetcher {
 
     private final FetchProperties properties;
     private final AddressPolicy policy;
+    private final GuardedAddressResolverGroup resolver;
     private final HttpClient client;
     private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(io.netty.buffer.ByteBufAllocator.DEFAULT);
     private final MeterRegistry meters;
@@ -57,8 +59,9 @@ public class UrlFetcher {
         this.meters = meters;
         this.properties = properties;
         this.policy = new AddressPolicy(properties.allowedNetworks());
+        this.resolver = new GuardedAddressResolverGroup(policy, properties.connectTimeout());
         this.client = HttpClient.create(ConnectionProvider.newConnection())
-                .resolver(new GuardedAddressResolverGroup(policy))
+                .resolver(resolver)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
                 .responseTimeout(properties.readTimeout())
                 .followRedirect(false)
@@ -72,8 +75,14 @@ public class UrlFetcher {
      */
     public Flux<DataBuffer> fetch(String url, long maxBytes) {
         long limit = properties.maxBytes() != null ? Math.min(maxBytes, properties.maxBytes().toBytes()) : maxBytes;
-        return Flux.defer(() -> fetch(checked(url), limit, 0))
-                .timeout(properties.totalTimeout())
+        return Flux.defer(() -> {
+                    // a deadline for the whole download, redirects included: the read timeout only bounds
+                    // the silence between chunks, so one byte every few seconds would hold on for ever
+                    long end = System.nanoTime() + properties.totalTimeout().toNanos();
+                    return fetch(checked(url), limit, 0).timeout(remaining(end), chunk -> remaining(end));
+                })
+                .onErrorMap(TimeoutException.class, e -> new ApiException(ErrorCode.URL_FETCH_FAILED,
+                        "fetching " + url + " did not finish within " + properties.totalTimeout()))
                 .onErrorMap(e -> !(e instanceof ApiException), e -> translate(url, e))
                 .transformDeferred(this::timed);
     }
@@ -93,6 +102,16 @@ public class UrlFetcher {
         Timer.builder(DOWNLOAD_TIME).description("fetching a media URL to its last byte").tag("outcome", outcome)
                 .serviceLevelObjectives(DOWNLOAD_BUCKETS).register(meters)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    private static Mono<Long> remaining(long end) {
+        return Mono.delay(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+    }
+
+    /** Stops the DNS resolver's thread. */
+    @Override
+    public void close() {
+        resolver.close();
     }
 
     private Flux<DataBuffer> fetch(URI uri, long limit, int hop) {

@@ -1,5 +1,6 @@
 package dev.ovis.serve.gateway.job;
 
+import dev.ovis.serve.common.chat.ChatTask;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
 import reactor.core.publisher.Mono;
@@ -17,4 +18,10 @@ public interface ChatRequests {
     }
 
     Mono<Prepared> prepareJob(String tenant, JsonNode chatCompletionsBody);
+
+    /**
+     * Checks a raw chat task ({@code POST /v1/jobs} with {@code payload}) by the same rules as the
+     * chat endpoint — model, {@code max_tokens}, roles, media parts, context — and plans its route.
+     */
+    Mono<Prepared> checkTask(String tenant, ChatTask task);
 }

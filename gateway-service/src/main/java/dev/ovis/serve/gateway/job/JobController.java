@@ -3,6 +3,7 @@ package dev.ovis.serve.gateway.job;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.JsonBody;
 import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.problem.ApiException;
 import java.net.URI;
@@ -15,10 +16,10 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -32,21 +33,26 @@ class JobController {
     private final JobService jobs;
     private final JobRequestReader reader;
     private final GatewayProperties.Jobs settings;
+    private final JsonBody body;
+    private final Watchers watchers;
 
-    JobController(JobService jobs, JobRequestReader reader, GatewayProperties properties) {
+    JobController(JobService jobs, JobRequestReader reader, GatewayProperties properties, JsonBody body) {
         this.jobs = jobs;
         this.reader = reader;
         this.settings = properties.jobs();
+        this.body = body;
+        this.watchers = new Watchers(settings.maxWatchersPerTenant(), settings.retryAfter());
     }
 
     @PostMapping(path = "/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<JobView>> create(Tenant tenant, @RequestBody(required = false) String body,
+    Mono<ResponseEntity<JobView>> create(Tenant tenant, ServerWebExchange exchange,
                                          @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
         if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
             return Mono.error(new ApiException(ErrorCode.INVALID_REQUEST,
                     IDEMPOTENCY_KEY + " must be 1 to " + MAX_KEY_LENGTH + " characters"));
         }
-        return reader.read(tenant.id(), body)
+        return body.read(exchange.getRequest(), settings.maxRequestBytes().toBytes())
+                .flatMap(root -> reader.read(tenant.id(), root))
                 .flatMap(resolved -> jobs.submit(tenant.id(), resolved.payload(), resolved.route(), key, null))
                 .map(submission -> (submission.created()
                         ? ResponseEntity.created(URI.create("/v1/jobs/" + submission.job().id()))
@@ -72,10 +78,10 @@ class JobController {
     /** Events named after the status; the data is the whole job; the stream ends after a terminal state. */
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<JobView>> events(Tenant tenant, @PathVariable String id) {
-        return jobs.watch(tenant.id(), id).map(job -> {
+        return watchers.limit(tenant.id(), jobs.watch(tenant.id(), id).map(job -> {
             JobView view = JobView.of(job);
             return ServerSentEvent.builder(view).id(Integer.toString(job.version())).event(view.statusName()).build();
-        });
+        }));
     }
 
     private static JobStatus status(String status) {

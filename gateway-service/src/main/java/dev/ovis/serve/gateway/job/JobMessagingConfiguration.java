@@ -36,7 +36,7 @@ class JobMessagingConfiguration {
 
     @Bean
     JobSinks<StreamChunk> streamChunks() {
-        return new JobSinks<>();
+        return new JobSinks<>(true);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobResult;
 import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.gateway.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -54,7 +55,7 @@ class JobRepository {
                 returning *""")
                 .param("leaseMillis", lease.toMillis())
                 .param("id", id).param("tenant", tenant).param("kind", payload.kind().name())
-                .param("route", route.toString()).param("request", json.writeValueAsString(payload))
+                .param("route", route.toString()).param("request", StorableText.replaceNulInJson(json.writeValueAsString(payload)))
                 .param("key", idempotencyKey).param("hash", requestHash).param("replyTo", replyTo)
                 .param("now", Timestamp.from(now))
                 .query(rows).single();
@@ -123,10 +124,11 @@ class JobRepository {
                 returning *""")
                 .param("target", change.target().name())
                 .param("progress", change.progress())
-                .param("message", change.message())
-                .param("result", change.result() == null ? null : json.writeValueAsString(change.result()))
+                // a stage's output is kept even when it holds U+0000, which PostgreSQL refuses: as U+FFFD
+                .param("message", StorableText.replaceNul(change.message()))
+                .param("result", change.result() == null ? null : StorableText.replaceNulInJson(json.writeValueAsString(change.result())))
                 .param("errorCode", failure == null ? null : failure.code().name())
-                .param("errorDetail", failure == null ? null : failure.detail())
+                .param("errorDetail", failure == null ? null : StorableText.replaceNul(failure.detail()))
                 .param("terminal", change.target().isTerminal())
                 .param("id", id)
                 .param("sources", sources)
@@ -166,6 +168,18 @@ class JobRepository {
                 returning *""")
                 .param("leaseMillis", lease.toMillis()).param("message", message).param("id", id)
                 .query(rows).optional();
+    }
+
+    /** Jobs of {@code kind} queued or running: in the whole suite, and of {@code tenant}. */
+    Active active(JobKind kind, String tenant) {
+        return jdbc.sql("""
+                select count(*) as all_tenants, count(*) filter (where tenant = :tenant) as this_tenant
+                from jobs where kind = :kind and status in ('QUEUED', 'RUNNING')""")
+                .param("kind", kind.name()).param("tenant", tenant)
+                .query((rs, n) -> new Active(rs.getLong("all_tenants"), rs.getLong("this_tenant"))).single();
+    }
+
+    record Active(long ofKind, long ofTenant) {
     }
 
     /** Records that an event was applied; false when it had been already (a redelivery). */

@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway.job;
 
 import dev.ovis.serve.common.chat.ChatTask;
 import dev.ovis.serve.common.chat.PartType;
+import dev.ovis.serve.common.chat.Role;
 import dev.ovis.serve.common.chat.SamplingParams;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobKind;
@@ -52,16 +53,8 @@ class JobRequestReader {
         this.chatRequests = chatRequests;
     }
 
-    Mono<Resolved> read(String tenant, String body) {
-        if (body == null || body.isBlank()) {
-            return Mono.error(invalid("a JSON body {\"kind\": ..., \"payload\": {...}} is required"));
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (JacksonException e) {
-            return Mono.error(new ApiException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage()));
-        }
+    /** Resolves a parsed and checked body ({@link dev.ovis.serve.gateway.JsonBody}). */
+    Mono<Resolved> read(String tenant, JsonNode root) {
         if (!root.isObject()) {
             return Mono.error(invalid("the body must be a JSON object {\"kind\": ..., \"payload\": {...}}"));
         }
@@ -82,6 +75,9 @@ class JobRequestReader {
         ObjectNode copy = (ObjectNode) payload.deepCopy();
         Set<String> ids = new LinkedHashSet<>();
         try {
+            if (kind == JobKind.CHAT) {
+                checkChatShape(copy);
+            }
             collectMediaIds(copy, "payload", ids);
         } catch (ApiException e) {
             return Mono.error(e);
@@ -92,10 +88,51 @@ class JobRequestReader {
                                 ? invalid("payload references media '" + id + "', which this tenant has not uploaded") : e)
                         .map(ref -> Map.entry(id, ref)))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .map(refs -> {
+                .flatMap(refs -> {
                     replaceMediaIds(copy, refs);
-                    return toPayload(kind, copy);
+                    Resolved resolved = toPayload(kind, copy);
+                    return kind == JobKind.CHAT
+                            ? chatRequests.checkTask(tenant, resolved.payload().chat()).map(job -> new Resolved(job.payload(), job.route()))
+                            : Mono.just(resolved);
                 });
+    }
+
+    /**
+     * The members a raw chat task cannot do without, checked by name before Jackson builds the
+     * records — so a missing role is a 400 naming {@code payload.messages[0].role}, not a
+     * NullPointerException's message.
+     */
+    private static void checkChatShape(ObjectNode payload) {
+        JsonNode model = payload.get("model");
+        if (model == null || !model.isString() || model.asString().isBlank()) {
+            throw invalid("'payload.model' must be a non-empty string");
+        }
+        JsonNode messages = payload.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw invalid("'payload.messages' must be a non-empty array");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            String path = "payload.messages[" + i + "]";
+            JsonNode message = messages.get(i);
+            if (!message.isObject()) {
+                throw invalid("'" + path + "' must be an object {\"role\": ..., \"parts\": [...]}");
+            }
+            JsonNode role = message.get("role");
+            if (role == null || !role.isString() || Arrays.stream(Role.values()).noneMatch(r -> r.name().equals(role.asString()))) {
+                throw invalid("'" + path + ".role' must be one of " + Arrays.toString(Role.values()));
+            }
+            JsonNode parts = message.get("parts");
+            if (parts == null || !parts.isArray() || parts.isEmpty()) {
+                throw invalid("'" + path + ".parts' must be a non-empty array");
+            }
+            for (int j = 0; j < parts.size(); j++) {
+                JsonNode part = parts.get(j);
+                JsonNode type = part.isObject() ? part.get("type") : null;
+                if (type == null || !type.isString() || Arrays.stream(PartType.values()).noneMatch(t -> t.name().equals(type.asString()))) {
+                    throw invalid("'" + path + ".parts[" + j + "].type' must be one of " + Arrays.toString(PartType.values()));
+                }
+            }
+        }
     }
 
     private static JobKind kind(JsonNode node) {
@@ -158,6 +195,9 @@ class JobRequestReader {
                 case CHAT -> {
                     if (!payload.has("sampling") || payload.get("sampling").isNull()) {
                         payload.set("sampling", json.valueToTree(SamplingParams.REFERENCE));
+                    }
+                    if (!payload.has("stream") || payload.get("stream").isNull()) {
+                        payload.put("stream", false);
                     }
                     ChatTask task = read(payload, ChatTask.class);
                     yield new Resolved(JobPayload.of(task), Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO)));

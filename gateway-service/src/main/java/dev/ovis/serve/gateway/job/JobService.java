@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -216,6 +217,7 @@ public class JobService {
                 return earlier.get();
             }
         }
+        refuseWhenSaturated(tenant, payload);
         String id = UUID.randomUUID().toString();
         if (properties.instanceId().equals(replyTo)) {
             chunks.open(id, Duration.ofMinutes(CHUNK_BUFFER_MINUTES));
@@ -232,6 +234,25 @@ public class JobService {
             return new Submission(job, true);
         } catch (DuplicateKeyException raced) {
             return earlier(tenant, key, hash).orElseThrow(() -> raced);
+        }
+    }
+
+    /**
+     * Backpressure at the door: a tenant with too many jobs in flight gets 429, a kind of job with too
+     * many in flight in the whole suite gets 503 — both with Retry-After, before anything is stored.
+     * Counted without a lock, so concurrent submits may pass a limit by a few.
+     */
+    private void refuseWhenSaturated(String tenant, JobPayload payload) {
+        GatewayProperties.Jobs limits = properties.jobs();
+        JobRepository.Active active = jobs.active(payload.kind(), tenant);
+        Map<String, String> retry = Map.of("Retry-After", Long.toString(Math.max(1, limits.retryAfter().toSeconds())));
+        if (active.ofTenant() >= limits.maxActive(tenant)) {
+            throw new ApiException(ErrorCode.RATE_LIMITED, "this tenant has " + active.ofTenant() + " " + payload.kind()
+                    + " jobs queued or running, the most it may have; retry when some have finished", retry);
+        }
+        if (active.ofKind() >= limits.maxActivePerKind()) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, "the suite has " + active.ofKind() + " " + payload.kind()
+                    + " jobs queued or running, as many as it takes; retry later", retry);
         }
     }
 

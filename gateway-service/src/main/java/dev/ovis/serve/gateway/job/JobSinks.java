@@ -1,5 +1,7 @@
 package dev.ovis.serve.gateway.job;
 
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.gateway.problem.ApiException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -17,9 +19,31 @@ import reactor.core.publisher.Sinks;
  */
 public final class JobSinks<T> {
 
-    private static final int BUFFER = 1024;
+    static final int BUFFER = 1024;
 
     private final ConcurrentMap<String, Sinks.Many<T>> sinks = new ConcurrentHashMap<>();
+    private final boolean failOnOverflow;
+
+    /** Signals past a full buffer are dropped: right for job updates, which a slow poll re-reads anyway. */
+    public JobSinks() {
+        this(false);
+    }
+
+    /**
+     * @param failOnOverflow end a job's signals with a {@link SlowConsumerException} when its buffer is full
+     *                       (stream chunks: a lost chunk would silently corrupt the answer)
+     */
+    public JobSinks(boolean failOnOverflow) {
+        this.failOnOverflow = failOnOverflow;
+    }
+
+    /** The listener of a job's signals did not keep up: more than {@value #BUFFER} signals waited. */
+    public static final class SlowConsumerException extends ApiException {
+        SlowConsumerException(String jobId) {
+            super(ErrorCode.UNAVAILABLE, "the client read the answer of job " + jobId + " too slowly: more than " + BUFFER
+                    + " chunks waited, so the stream was ended and the job cancelled rather than chunks dropped");
+        }
+    }
 
     /**
      * Starts buffering the signals of {@code jobId} for a subscriber that comes later (e.g. stream
@@ -51,7 +75,12 @@ public final class JobSinks<T> {
         Sinks.Many<T> sink = sinks.get(jobId);
         if (sink != null) {
             synchronized (sink) {
-                sink.tryEmitNext(value);
+                Sinks.EmitResult result = sink.tryEmitNext(value);
+                // FAIL_OVERFLOW: its subscriber does not keep up; FAIL_ZERO_SUBSCRIBER: an opened sink's buffer is full
+                if (failOnOverflow && (result == Sinks.EmitResult.FAIL_OVERFLOW || result == Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER)) {
+                    // the sink stays until its subscriber leaves (or its open() expires), so it learns why
+                    sink.tryEmitError(new SlowConsumerException(jobId));
+                }
             }
         }
     }

@@ -4,10 +4,8 @@ import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.problem.ApiException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.function.LongSupplier;
-import org.springframework.beans.factory.annotation.Autowired;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -17,28 +15,26 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Refuses a tenant's work-starting requests ({@code POST /v1/**}) beyond its rate with a 429
  * problem and a {@code Retry-After} header (whole seconds). Runs after authentication, so the
- * bucket is the tenant's, not the caller's address.
+ * bucket is the tenant's, not the caller's address; the buckets are shared by every gateway
+ * instance ({@link SharedRateLimits}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
 public class RateLimitFilter implements WebFilter {
 
+    private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
+
     private final RateLimitProperties properties;
-    private final LongSupplier clock;
-    private final ConcurrentMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final SharedRateLimits limits;
 
-    @Autowired
-    public RateLimitFilter(RateLimitProperties properties) {
-        this(properties, System::nanoTime);
-    }
-
-    RateLimitFilter(RateLimitProperties properties, LongSupplier clock) {
+    public RateLimitFilter(RateLimitProperties properties, SharedRateLimits limits) {
         this.properties = properties;
-        this.clock = clock;
+        this.limits = limits;
     }
 
     @Override
@@ -48,16 +44,21 @@ public class RateLimitFilter implements WebFilter {
             return chain.filter(exchange);
         }
         String tenant = Tenant.of(exchange).id();
-        long now = clock.getAsLong();
-        TokenBucket bucket = buckets.computeIfAbsent(tenant,
-                t -> new TokenBucket(properties.burst(), properties.requestsPerMinute() / 60.0, now));
-        long waitNanos = bucket.tryTake(now);
-        if (waitNanos == 0) {
-            return chain.filter(exchange);
-        }
+        return Mono.fromCallable(() -> limits.tryTake(tenant))
+                .subscribeOn(Schedulers.boundedElastic())
+                // With PostgreSQL unreachable the request itself cannot be stored either and gets its
+                // own clear error; the limiter does not turn that into a misleading 429.
+                .onErrorResume(e -> {
+                    log.warn("Rate limit of tenant {} not checked: {}", tenant, e.toString());
+                    return Mono.just(0L);
+                })
+                .flatMap(waitNanos -> waitNanos == 0 ? chain.filter(exchange) : Mono.error(refusal(tenant, waitNanos)));
+    }
+
+    private ApiException refusal(String tenant, long waitNanos) {
         long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-        return Mono.error(new ApiException(ErrorCode.RATE_LIMITED, "tenant '" + tenant + "' is over its limit of "
+        return new ApiException(ErrorCode.RATE_LIMITED, "tenant '" + tenant + "' is over its limit of "
                 + properties.requestsPerMinute() + " requests per minute (burst " + properties.burst() + "); retry in "
-                + seconds + " s", Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))));
+                + seconds + " s", Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(seconds)));
     }
 }

@@ -7,6 +7,7 @@ import dev.ovis.serve.gateway.problem.ApiException;
 import java.util.Base64;
 import java.util.regex.Pattern;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -64,13 +65,45 @@ public class MediaSourceResolver {
             return Flux.error(new ApiException(ErrorCode.MEDIA_TOO_LARGE, "'" + path + "' decodes to about "
                     + decodedEstimate + " bytes, more than the " + media.maxBytes() + "-byte media limit"));
         }
-        byte[] bytes;
-        try {
-            bytes = Base64.getMimeDecoder().decode(uri.substring(comma + 1));
-        } catch (IllegalArgumentException e) {
-            return Flux.error(invalid(path, "is a data: URI whose base64 data is invalid: " + e.getMessage()));
+        // decoded as it is stored, in 64 KiB pieces: neither a copy of the (up to tens of MB) text nor
+        // the whole decoded file is ever held
+        return DataBufferUtils.readInputStream(() -> Base64.getMimeDecoder().wrap(new CharsInputStream(uri, comma + 1)),
+                        DefaultDataBufferFactory.sharedInstance, 64 * 1024)
+                .onErrorMap(e -> !(e instanceof ApiException),
+                        e -> invalid(path, "is a data: URI whose base64 data is invalid: " + e.getMessage()));
+    }
+
+    /** The characters of a string from an offset, as bytes (base64 is ASCII; anything else is refused by the decoder). */
+    private static final class CharsInputStream extends java.io.InputStream {
+        private final String text;
+        private int next;
+
+        CharsInputStream(String text, int from) {
+            this.text = text;
+            this.next = from;
         }
-        return Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes));
+
+        @Override
+        public int read() {
+            if (next >= text.length()) {
+                return -1;
+            }
+            char c = text.charAt(next++);
+            return c < 0x80 ? c : '!';
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (next >= text.length()) {
+                return -1;
+            }
+            int count = Math.min(length, text.length() - next);
+            for (int i = 0; i < count; i++) {
+                char c = text.charAt(next++);
+                buffer[offset + i] = (byte) (c < 0x80 ? c : '!');
+            }
+            return count;
+        }
     }
 
     private static ApiException invalid(String path, String problem) {

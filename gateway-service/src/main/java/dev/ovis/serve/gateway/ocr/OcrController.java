@@ -27,7 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /v1/ocr}: the text of an image, with positions. Multipart (part {@code file}; fields
@@ -44,10 +43,10 @@ class OcrController {
     private final MediaForm form;
     private final MediaSourceResolver sources;
     private final OcrEndpointProperties properties;
-    private final JsonMapper json;
+    private final JsonBody json;
 
     OcrController(JobService jobs, JobWaiter waiter, MediaForm form, MediaSourceResolver sources,
-                  OcrEndpointProperties properties, JsonMapper json) {
+                  OcrEndpointProperties properties, JsonBody json) {
         this.jobs = jobs;
         this.waiter = waiter;
         this.form = form;
@@ -65,7 +64,7 @@ class OcrController {
         Mono<Request> request = multipart
                 ? form.read(tenant.id(), exchange.getRequest()).map(f -> new Request(f.file(),
                         split(f.fields().get("languages")), f.fields().get("engine"), "true".equalsIgnoreCase(f.fields().get("async"))))
-                : JsonBody.read(exchange.getRequest(), properties.maxRequestBytes().toBytes(), json)
+                : json.read(exchange.getRequest(), properties.maxRequestBytes().toBytes())
                         .flatMap(body -> fromJson(tenant.id(), body));
         return request.flatMap(r -> {
             if (!r.image().contentType().startsWith("image/")) {

@@ -1,5 +1,6 @@
 package dev.ovis.serve.gateway.outbox;
 
+import dev.ovis.serve.gateway.StorableText;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class JdbcOutboxStore implements OutboxStore {
     public void append(String topic, String key, String envelopeJson, String traceparent) {
         jdbc.sql("insert into outbox (topic, message_key, envelope, traceparent)"
                         + " values (:topic, :key, cast(:envelope as jsonb), :traceparent)")
-                .param("topic", topic).param("key", key).param("envelope", envelopeJson)
+                .param("topic", topic).param("key", key).param("envelope", StorableText.replaceNulInJson(envelopeJson))
                 .param("traceparent", traceparent, Types.VARCHAR).update();
     }
 
@@ -36,7 +37,8 @@ class JdbcOutboxStore implements OutboxStore {
     public List<OutboxMessage> lockUnpublished(int limit) {
         return jdbc.sql("""
                 select id, topic, message_key, envelope::text as envelope, attempts, traceparent from outbox
-                where published_at is null order by id limit :limit for update skip locked""")
+                where published_at is null and given_up_at is null and next_attempt_at <= now()
+                order by id limit :limit for update skip locked""")
                 .param("limit", limit)
                 .query((rs, n) -> new OutboxMessage(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
                         rs.getString("envelope"), rs.getInt("attempts"), rs.getString("traceparent")))
@@ -51,14 +53,24 @@ class JdbcOutboxStore implements OutboxStore {
     }
 
     @Override
-    public void markFailed(long id, String error) {
-        jdbc.sql("update outbox set attempts = attempts + 1, last_error = :error where id = :id")
-                .param("id", id).param("error", error).update();
+    public void markFailed(long id, String error, Duration retryAfter) {
+        jdbc.sql("""
+                update outbox set attempts = attempts + 1, last_error = :error,
+                                  next_attempt_at = now() + cast(:seconds as double precision) * interval '1 second'
+                where id = :id""")
+                .param("id", id).param("error", StorableText.replaceNul(error))
+                .param("seconds", retryAfter.toMillis() / 1000.0).update();
+    }
+
+    @Override
+    public void giveUp(long id, String error) {
+        jdbc.sql("update outbox set attempts = attempts + 1, last_error = :error, given_up_at = now() where id = :id")
+                .param("id", id).param("error", StorableText.replaceNul(error)).update();
     }
 
     @Override
     public Backlog backlog() {
-        return jdbc.sql("select count(*) as pending, min(created_at) as oldest from outbox where published_at is null")
+        return jdbc.sql("select count(*) as pending, min(created_at) as oldest from outbox where published_at is null and given_up_at is null")
                 .query((rs, n) -> {
                     Timestamp oldest = rs.getTimestamp("oldest");
                     Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), Instant.now());

@@ -27,7 +27,7 @@ class KafkaOutboxSender implements OutboxSender {
     public CompletableFuture<?> send(OutboxMessage message) {
         Class<?> payload = EnvelopeJson.payloadTypeOf(message.topic()).orElse(null);
         if (payload == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("no envelope type for topic " + message.topic()));
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no envelope type for topic " + message.topic()));
         }
         Envelope<?> envelope = json.mapper().readValue(message.envelope(), json.envelopeOf(payload));
         // In a span continuing the writing request's trace: the producer span (and the traceparent

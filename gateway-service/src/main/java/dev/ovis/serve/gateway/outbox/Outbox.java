@@ -1,6 +1,10 @@
 package dev.ovis.serve.gateway.outbox;
 
 import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.problem.ApiException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -18,20 +22,32 @@ public class Outbox {
     private final OutboxRelay relay;
     private final EnvelopeJson json;
     private final TraceParents traces;
+    private final long maxMessageBytes;
 
-    Outbox(OutboxStore store, OutboxRelay relay, EnvelopeJson json, TraceParents traces) {
+    Outbox(OutboxStore store, OutboxRelay relay, EnvelopeJson json, TraceParents traces, GatewayProperties properties) {
         this.store = store;
         this.relay = relay;
         this.json = json;
         this.traces = traces;
+        this.maxMessageBytes = properties.outbox().maxMessageBytes().toBytes();
     }
 
-    /** Queues {@code envelope} for {@code topic}, keyed by its subject (the job id). Must run in a transaction. */
+    /**
+     * Queues {@code envelope} for {@code topic}, keyed by its subject (the job id). Must run in a
+     * transaction. An envelope larger than the broker takes is refused here with a 413, so the
+     * transaction rolls back and the client is answered now rather than its job failing later.
+     */
     public void append(String topic, Envelope<?> envelope) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             throw new IllegalStateException("Outbox.append must run inside the transaction of the change it announces");
         }
-        store.append(topic, envelope.subject(), json.mapper().writeValueAsString(envelope), traces.current());
+        byte[] serialized = json.mapper().writeValueAsBytes(envelope);
+        if (serialized.length > maxMessageBytes) {
+            throw new ApiException(ErrorCode.MEDIA_TOO_LARGE, "the request is " + serialized.length
+                    + " bytes as a stage request, more than the " + maxMessageBytes + " one may carry; send media by"
+                    + " reference (POST /v1/media, then its id) and shorten the text");
+        }
+        store.append(topic, envelope.subject(), new String(serialized, StandardCharsets.UTF_8), traces.current());
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

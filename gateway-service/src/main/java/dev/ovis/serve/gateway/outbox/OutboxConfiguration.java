@@ -20,7 +20,7 @@ class OutboxConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(OutboxStore store, OutboxSender sender, TransactionTemplate transactions,
-                            GatewayProperties properties, MeterRegistry meters) {
-        return new OutboxRelay(store, sender, transactions, properties.outbox(), meters);
+                            GatewayProperties properties, UndeliverableMessages undeliverable, MeterRegistry meters) {
+        return new OutboxRelay(store, sender, transactions, properties.outbox(), undeliverable, meters);
     }
 }

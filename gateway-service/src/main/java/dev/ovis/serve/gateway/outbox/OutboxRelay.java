@@ -1,6 +1,7 @@
 package dev.ovis.serve.gateway.outbox;
 
 import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.support.kafka.PublishException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -25,6 +26,11 @@ import org.springframework.transaction.support.TransactionOperations;
  * commit. One thread, one batch at a time, in one transaction that locks the batch, so a row is
  * marked published only after the broker acknowledged it. Delivery is at least once (a crash
  * between the ack and the commit republishes); consumers dedupe by envelope id.
+ *
+ * <p>No row can block the others: a failed row waits out a doubling back-off (rows that are not due
+ * are not selected), and after {@code maxAttempts} — or at once when the broker refuses it for good,
+ * e.g. a record over {@code max.request.size} — it is given up and its job fails with the reason
+ * ({@link UndeliverableMessages}).
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -34,17 +40,19 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxSender sender;
     private final TransactionOperations transactions;
     private final GatewayProperties.Outbox settings;
+    private final UndeliverableMessages undeliverable;
     private final AtomicBoolean nudged = new AtomicBoolean();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong();
     private volatile ScheduledExecutorService executor;
 
     OutboxRelay(OutboxStore store, OutboxSender sender, TransactionOperations transactions,
-                GatewayProperties.Outbox settings, MeterRegistry meters) {
+                GatewayProperties.Outbox settings, UndeliverableMessages undeliverable, MeterRegistry meters) {
         this.store = store;
         this.sender = sender;
         this.transactions = transactions;
         this.settings = settings;
+        this.undeliverable = undeliverable;
         Gauge.builder("ovis.gateway.outbox.pending", pending, AtomicLong::get)
                 .description("outbox rows not yet published").register(meters);
         Gauge.builder("ovis.gateway.outbox.lag", lagMillis, value -> value.get() / 1000.0)
@@ -70,11 +78,13 @@ public class OutboxRelay implements SmartLifecycle {
     int drain() {
         int total = 0;
         try {
-            int published;
+            Round round;
             do {
-                published = publishBatch();
-                total += published;
-            } while (published == settings.batchSize());
+                round = publishBatch();
+                total += round.published();
+                // go on while batches are full and move; a batch that only failed transiently (broker
+                // trouble) waits for the next poll, its rows for their back-off
+            } while (round.selected() == settings.batchSize() && round.published() + round.givenUp() > 0);
             OutboxStore.Backlog backlog = store.backlog();
             pending.set(backlog.pending());
             lagMillis.set(backlog.oldest().toMillis());
@@ -84,8 +94,12 @@ public class OutboxRelay implements SmartLifecycle {
         return total;
     }
 
-    private int publishBatch() {
-        Integer published = transactions.execute(status -> {
+    /** What one batch did: rows selected, rows the broker acknowledged, rows given up. */
+    private record Round(int selected, int published, int givenUp) {
+    }
+
+    private Round publishBatch() {
+        Round round = transactions.execute(status -> {
             List<OutboxMessage> batch = store.lockUnpublished(settings.batchSize());
             List<CompletableFuture<?>> sends = new ArrayList<>(batch.size());
             for (OutboxMessage message : batch) {
@@ -93,21 +107,81 @@ public class OutboxRelay implements SmartLifecycle {
             }
             List<Long> done = new ArrayList<>(batch.size());
             long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+            int givenUp = 0;
             for (int i = 0; i < batch.size(); i++) {
                 OutboxMessage message = batch.get(i);
-                String error = await(sends.get(i), deadline);
+                Throwable error = await(sends.get(i), deadline);
                 if (error == null) {
                     done.add(message.id());
-                } else {
-                    store.markFailed(message.id(), error);
-                    log.warn("Outbox row {} to {} not published (attempt {}): {}", message.id(), message.topic(),
-                            message.attempts() + 1, error);
+                } else if (!failed(message, error)) {
+                    givenUp++;
                 }
             }
             store.markPublished(done);
-            return done.size();
+            return new Round(batch.size(), done.size(), givenUp);
         });
-        return published == null ? 0 : published;
+        return round == null ? new Round(0, 0, 0) : round;
+    }
+
+    /** Records a failed attempt; false when the row was given up. */
+    private boolean failed(OutboxMessage message, Throwable error) {
+        int attempt = message.attempts() + 1;
+        String reason = describe(error);
+        boolean tooLarge = causedBy(error, "RecordTooLargeException");
+        if (tooLarge || !retriable(error) || attempt >= settings.maxAttempts()) {
+            store.giveUp(message.id(), reason);
+            log.error("Outbox row {} to {} given up after attempt {}: {}", message.id(), message.topic(), attempt, reason);
+            undeliverable.undeliverable(message, tooLarge, "could not be handed to the next stage after " + attempt
+                    + (attempt == 1 ? " attempt: " : " attempts: ") + reason);
+            return false;
+        } else {
+            Duration wait = backoff(attempt);
+            store.markFailed(message.id(), reason, wait);
+            log.warn("Outbox row {} to {} not published (attempt {} of {}), next in {}: {}", message.id(), message.topic(),
+                    attempt, settings.maxAttempts(), wait, reason);
+            return true;
+        }
+    }
+
+    /** {@code backoff × 2^(attempt-1)}, at most {@code maxBackoff}. */
+    Duration backoff(int attempt) {
+        Duration wait = settings.backoff();
+        for (int i = 1; i < attempt && wait.compareTo(settings.maxBackoff()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+    }
+
+    /**
+     * As the publisher classifies it (a serialization error or an unknown topic is not retriable); a
+     * timeout or a broker/producer that is not available is; a row that cannot even be read as an
+     * envelope, or whose topic has no envelope type, never will be.
+     */
+    private static boolean retriable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PublishException publish) {
+                return publish.retriable();
+            }
+        }
+        return !(error instanceof IllegalArgumentException || error instanceof tools.jackson.core.JacksonException);
+    }
+
+    private static boolean causedBy(Throwable error, String simpleName) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getSimpleName().equals(simpleName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost cause's message: what the broker said, without our wrapping. */
+    private static String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     private CompletableFuture<?> sendSafely(OutboxMessage message) {
@@ -118,18 +192,18 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    private static String await(CompletableFuture<?> send, long deadline) {
+    private static Throwable await(CompletableFuture<?> send, long deadline) {
         try {
             send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return null;
         } catch (ExecutionException e) {
-            return String.valueOf(e.getCause());
+            return e.getCause() == null ? e : e.getCause();
         } catch (TimeoutException e) {
             send.cancel(false);
-            return "no acknowledgement from the broker in time";
+            return new TimeoutException("no acknowledgement from the broker in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new TimeoutException("interrupted");
         }
     }
 

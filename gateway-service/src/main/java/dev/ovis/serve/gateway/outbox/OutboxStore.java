@@ -19,16 +19,21 @@ interface OutboxStore {
     }
 
     /**
-     * Up to {@code limit} unpublished rows in id order, locked until the surrounding transaction
-     * ends (rows another relay holds are skipped, so two gateway instances never publish the same batch).
+     * Up to {@code limit} unpublished rows that are due (not waiting out a back-off, not given up),
+     * in id order, locked until the surrounding transaction ends (rows another relay holds are
+     * skipped, so two gateway instances never publish the same batch).
      */
     List<OutboxMessage> lockUnpublished(int limit);
 
     void markPublished(Collection<Long> ids);
 
-    void markFailed(long id, String error);
+    /** Counts a failed attempt; the row is not due again before {@code retryAfter} from now. */
+    void markFailed(long id, String error, Duration retryAfter);
 
-    /** How many rows wait and how old the oldest is ({@link Duration#ZERO} when none). */
+    /** Counts the last failed attempt and takes the row out of every later batch. */
+    void giveUp(long id, String error);
+
+    /** How many rows wait (given-up rows excluded) and how old the oldest is ({@link Duration#ZERO} when none). */
     Backlog backlog();
 
     record Backlog(long pending, Duration oldest) {

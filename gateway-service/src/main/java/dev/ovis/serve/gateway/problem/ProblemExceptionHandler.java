@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway.problem;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.support.storage.ObjectStoreException;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -71,8 +72,10 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
             return Problem.of(api.code(), api.detail(), path);
         }
         if (error instanceof ObjectStoreException store) {
-            if (store.code() == ErrorCode.UNAVAILABLE) {
-                log.warn("Object store unavailable on {}: {}", path, store.getMessage());
+            if (store.code().httpStatus() >= 500) {
+                String errorId = newErrorId();
+                log.warn("Object store failed on {} (error_id {}): {}", path, errorId, store.getMessage());
+                return Problem.unexpected(store.code(), errorId, path);
             }
             return Problem.of(store.code(), "object store: " + store.getMessage(), path);
         }
@@ -103,9 +106,13 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                 return new Problem(ErrorCode.INVALID_REQUEST, code, reason(status), path);
             }
         }
-        log.error("Unexpected error on {}", path, error);
-        return Problem.of(ErrorCode.INTERNAL, "unexpected error: " + error.getClass().getSimpleName()
-                + (error.getMessage() == null ? "" : ": " + error.getMessage()), path);
+        String errorId = newErrorId();
+        log.error("Unexpected error on {} (error_id {})", path, errorId, error);
+        return Problem.unexpected(ErrorCode.INTERNAL, errorId, path);
+    }
+
+    private static String newErrorId() {
+        return UUID.randomUUID().toString();
     }
 
     private static Problem inputProblem(ServerWebInputException input, String path) {

@@ -56,11 +56,12 @@ class KeyframesController {
     private final ObjectStore store;
     private final BlockingSchedulers schedulers;
     private final JsonMapper json;
+    private final JsonBody jsonBody;
     private final Duration syncTimeout;
     private final long maxRequestBytes;
 
     KeyframesController(JobService jobs, JobWaiter waiter, MediaForm form, MediaSourceResolver sources, ObjectStore store,
-                        BlockingSchedulers schedulers, JsonMapper json,
+                        BlockingSchedulers schedulers, JsonMapper json, JsonBody jsonBody,
                         @Value("${ovis.gateway.keyframes.sync-timeout:120s}") Duration syncTimeout,
                         @Value("${ovis.gateway.keyframes.max-request-bytes:72MB}") org.springframework.util.unit.DataSize maxRequestBytes) {
         this.jobs = jobs;
@@ -70,6 +71,7 @@ class KeyframesController {
         this.store = store;
         this.schedulers = schedulers;
         this.json = json;
+        this.jsonBody = jsonBody;
         this.syncTimeout = syncTimeout;
         this.maxRequestBytes = maxRequestBytes.toBytes();
     }
@@ -80,7 +82,7 @@ class KeyframesController {
         Mono<KeyframeTask> task = multipart
                 ? form.read(tenant.id(), exchange.getRequest()).map(f -> task(f.file(), f.fields().get("question"),
                         integer(f.fields().get("frames"), "frames"), integer(f.fields().get("segment_size"), "segment_size")))
-                : JsonBody.read(exchange.getRequest(), maxRequestBytes, json).flatMap(body -> fromJson(tenant.id(), body));
+                : jsonBody.read(exchange.getRequest(), maxRequestBytes).flatMap(body -> fromJson(tenant.id(), body));
         return task.flatMap(t -> jobs.submit(tenant.id(), JobPayload.of(t), JobKind.KEYFRAMES.defaultRoute(), null, null))
                 .flatMap(submission -> waiter.succeeded(tenant.id(), submission.job().id(), syncTimeout)
                         .map(done -> ResponseEntity.ok().<Object>body(view(done)))

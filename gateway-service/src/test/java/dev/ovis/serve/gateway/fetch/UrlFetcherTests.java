@@ -34,7 +34,10 @@ class UrlFetcherTests {
                         .get("/to-metadata", (req, res) -> res.status(302).header("Location", "http://169.254.169.254/latest/meta-data/").send())
                         .get("/to-ftp", (req, res) -> res.status(301).header("Location", "ftp://example.org/x").send())
                         .get("/missing", (req, res) -> res.status(404).send())
-                        .get("/slow", (req, res) -> res.sendString(Mono.never())))
+                        .get("/slow", (req, res) -> res.sendString(Mono.never()))
+                        // one byte every 100 ms, for ever: never silent for as long as the read timeout
+                        .get("/trickle", (req, res) -> res.header("Content-Type", "image/png")
+                                .sendString(Flux.interval(Duration.ofMillis(100)).map(tick -> "x"))))
                 .bindNow();
         base = "http://127.0.0.1:" + server.port();
     }
@@ -100,6 +103,36 @@ class UrlFetcherTests {
 
         assertThat(failure(httpsOnly.fetch(base + "/ok", 1000))).isEqualTo(ErrorCode.URL_FORBIDDEN);
         assertThat(failure(httpsOnly.fetch("file:///etc/passwd", 1000))).isEqualTo(ErrorCode.URL_FORBIDDEN);
+    }
+
+    @Test
+    void aBodyThatTricklesForEverIsCutAtTheTotalDeadline() {
+        UrlFetcher deadline = new UrlFetcher(new FetchProperties(Duration.ofSeconds(2), Duration.ofMillis(500),
+                Duration.ofMillis(1500), null, 3, true, List.of("127.0.0.1/32"), "test"));
+        long start = System.nanoTime();
+        try {
+            read(deadline.fetch(base + "/trickle", 1_000_000));
+            throw new AssertionError("the fetch did not fail");
+        } catch (ApiException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.URL_FETCH_FAILED);
+            assertThat(e.getMessage()).contains("did not finish within");
+        } finally {
+            deadline.close();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void namesAreResolvedByTheAsynchronousResolverAndVetted() {
+        String byName = base.replace("127.0.0.1", "localhost");
+        assertThat(failure(fetcher(false).fetch(byName + "/ok", 1_000_000))).isEqualTo(ErrorCode.URL_FORBIDDEN);
+        UrlFetcher loopback = new UrlFetcher(new FetchProperties(Duration.ofSeconds(2), Duration.ofMillis(500),
+                Duration.ofSeconds(5), null, 3, true, List.of("127.0.0.1/32", "::1/128"), "test"));
+        try {
+            assertThat(read(loopback.fetch(byName + "/ok", 1_000_000))).isEqualTo(PAYLOAD);
+        } finally {
+            loopback.close();
+        }
     }
 
     @Test

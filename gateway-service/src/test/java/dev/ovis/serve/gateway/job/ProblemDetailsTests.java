@@ -7,6 +7,7 @@ import static org.mockito.BDDMockito.given;
 
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.JsonBody;
 import dev.ovis.serve.gateway.auth.ApiKeys;
 import dev.ovis.serve.gateway.problem.ApiException;
 import dev.ovis.serve.gateway.media.MediaService;
@@ -38,7 +39,7 @@ class ProblemDetailsTests {
 
     @TestConfiguration
     @EnableConfigurationProperties(GatewayProperties.class)
-    @Import({ApiKeys.class, JobRequestReader.class})
+    @Import({ApiKeys.class, JobRequestReader.class, JsonBody.class})
     static class Slice {
     }
 
@@ -141,7 +142,48 @@ class ProblemDetailsTests {
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("urn:ovis-serve:problem:internal")
                 .jsonPath("$.trace").doesNotExist()
-                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("boom"));
+                .jsonPath("$.error_id").value(id -> assertThat((String) id).matches("[0-9a-f-]{36}"))
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).doesNotContain("boom", "IllegalState")
+                        .contains("error_id"));
+    }
+
+    @Test
+    void anUnexpectedErrorNeverEchoesItsMessageWhichMayHoldSql() {
+        given(jobs.find(anyString(), anyString())).willReturn(Mono.error(new org.springframework.jdbc.BadSqlGrammarException(
+                "insert", "insert into jobs (secret) values (?)", new java.sql.SQLException("ERROR: unsupported Unicode escape"))));
+        web.get().uri("/v1/jobs/j1").header("Authorization", "Bearer test-key").exchange()
+                .expectStatus().isEqualTo(500)
+                .expectBody(String.class).value(body -> assertThat(body).doesNotContainIgnoringCase("insert")
+                        .doesNotContain("Unicode", "secret").contains("error_id"));
+    }
+
+    @Test
+    void aNulOrAnUnpairedSurrogateAnywhereInTheBodyIs400NamingTheField() {
+        post("{\"kind\": \"OCR\", \"payload\": {\"media\": \"m1\", \"languages\": [\"en\", \"a\\u0000b\"]}}")
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("invalid-request")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("'payload.languages[1]'", "U+0000"));
+        post("{\"kind\": \"OCR\", \"payload\": {\"x\\u0000\": 1}}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("member name", "U+0000"));
+        post("{\"kind\": \"OCR\\udc00\"}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("'kind'", "surrogate"));
+    }
+
+    @Test
+    void deepNestingLongNumbersAndTokenFloodsAreRefusedWhileParsing() {
+        post("{\"kind\": \"OCR\", \"payload\": " + "[".repeat(500) + "]".repeat(500) + "}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("nesting depth"));
+        post("{\"kind\": \"OCR\", \"payload\": {\"n\": " + "9".repeat(5000) + "}}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("Number value length"));
+        // small on the wire, millions of nodes in memory: a flat array of empty arrays
+        post("{\"kind\": \"OCR\", \"payload\": [" + "[],".repeat(150_000) + "[]]}")
+                .expectStatus().isEqualTo(413)
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("Token count"));
     }
 
     @Test

@@ -7,19 +7,97 @@ import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.job.CancelRequest;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
+import dev.ovis.serve.gateway.TestMedia;
 import dev.ovis.serve.gateway.TopicRecorder;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The relay publishes rows nobody nudged it about — as left by an instance that died after its commit. */
+/**
+ * The relay on real PostgreSQL and Kafka: it publishes rows nobody nudged it about (as left by an
+ * instance that died after its commit), and no row can block it — a record the broker refuses is
+ * given up at once and its job fails with the reason; a request too large for the broker is refused
+ * at submit.
+ */
 class OutboxRelayIT extends GatewayIntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Test
+    void aJobWhoseStageRequestWouldExceedTheBrokersLimitIsRefusedAtSubmitWith413() {
+        String media = upload();
+        // under the endpoint's 1 MB body limit, over the 960 KB a stage request may carry
+        String body = "{\"kind\": \"OCR\", \"payload\": {\"media\": \"" + media + "\", \"engine\": \""
+                + "e".repeat(990_000) + "\"}}";
+        long before = jdbc.sql("select count(*) from jobs").query(Long.class).single();
+        as(KEY_A).post().uri("/v1/jobs").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isEqualTo(413)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("media-too-large")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("stage request", "POST /v1/media"));
+        assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single()).as("nothing stored").isEqualTo(before);
+    }
+
+    @Test
+    void aRowTheBrokerRefusesForItsSizeIsGivenUpItsJobFailsAndTheRowsBehindItAreStillPublished() throws Exception {
+        // given a real job, and an oversized stage request for it that got into the outbox anyway
+        String media = upload();
+        Map<String, Object> created = as(KEY_A).post().uri("/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("kind", "OCR", "payload", Map.of("media", media)))
+                .exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        String jobId = (String) created.get("id");
+        EnvelopeJson envelopes = new EnvelopeJson();
+        String stored = jdbc.sql("select envelope::text from outbox where message_key = ? order by id limit 1")
+                .param(jobId).query(String.class).single();
+        Envelope<StageRequest> read = envelopes.mapper().readValue(stored, envelopes.envelopeOf(StageRequest.class));
+        StageRequest original = read.data();
+        OcrTask huge = new OcrTask(original.payload().ocr().media(), List.of(), "e".repeat(1_200_000));
+        StageRequest oversized = new StageRequest(jobId, original.tenant(), original.route(), original.stage(), null,
+                JobPayload.of(huge));
+        long bigRow = insert(Topics.OCR_REQUESTS, Envelope.withId(jobId + ":oversized", EventTypes.STAGE_REQUEST,
+                "gateway-service", jobId, oversized));
+        String laterJob = "later-" + UUID.randomUUID();
+        long laterRow = insert(Topics.CONTROL, Envelope.withId(laterJob + ":cancel", EventTypes.CANCEL, "gateway-service",
+                laterJob, new CancelRequest(laterJob, "behind an oversized row")));
+
+        // then the big row is given up, the job failed with the reason, and the row behind it published
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<String, Object> job = as(KEY_A).get().uri("/v1/jobs/{id}", jobId).exchange().expectStatus().isOk()
+                    .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+            assertThat(job.get("status")).isEqualTo("FAILED");
+            assertThat(job.get("error").toString()).contains("media-too-large", "RecordTooLargeException");
+        });
+        await().atMost(WAIT).until(() -> jdbc.sql("select published_at is not null from outbox where id = ?")
+                .param(laterRow).query(Boolean.class).single());
+        assertThat(jdbc.sql("select given_up_at is not null and published_at is null from outbox where id = ?")
+                .param(bigRow).query(Boolean.class).single()).isTrue();
+    }
+
+    private long insert(String topic, Envelope<?> envelope) {
+        return jdbc.sql("insert into outbox (topic, message_key, envelope) values (?, ?, cast(? as jsonb)) returning id")
+                .params(topic, envelope.subject(), new EnvelopeJson().mapper().writeValueAsString(envelope))
+                .query(Long.class).single();
+    }
+
+    private String upload() {
+        byte[] png = TestMedia.png(300);
+        Map<String, Object> media = as(KEY_A).post().uri("/v1/media").contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .bodyValue(png).exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        return (String) media.get("id");
+    }
 
     @Test
     void aRowCommittedWithoutANudgeIsPublishedByThePollAndMarkedPublished() throws Exception {

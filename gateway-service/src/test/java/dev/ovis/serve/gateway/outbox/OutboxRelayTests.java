@@ -3,6 +3,7 @@ package dev.ovis.serve.gateway.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.support.kafka.PublishException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 import org.springframework.transaction.support.TransactionOperations;
 
 /** The relay's bookkeeping: a row is marked published only once the broker acknowledged it. */
@@ -20,8 +23,11 @@ class OutboxRelayTests {
     private final InMemoryStore store = new InMemoryStore();
     private final FlakySender sender = new FlakySender();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<String> givenUp = new ArrayList<>();
     private final OutboxRelay relay = new OutboxRelay(store, sender, TransactionOperations.withoutTransaction(),
-            new GatewayProperties.Outbox(Duration.ofSeconds(1), 2, Duration.ofSeconds(1)), meters);
+            new GatewayProperties.Outbox(Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 3, Duration.ZERO,
+                    Duration.ZERO, DataSize.ofKilobytes(960)),
+            (message, tooLarge, reason) -> givenUp.add(message.key() + (tooLarge ? " too large: " : ": ") + reason), meters);
 
     @Test
     void rowsStayUnpublishedWhileTheBrokerFailsAndArePublishedInOrderOnceItIsBack() {
@@ -59,15 +65,80 @@ class OutboxRelayTests {
         assertThat(store.attempts).containsEntry(1L, 1);
     }
 
+    @Test
+    void aRowThatAlwaysFailsIsGivenUpAfterTheLastAttemptAndItsJobToldWhy() {
+        // given a row the broker keeps failing (transiently) and rows behind it
+        store.append("t", "poison", "{\"poison\":true}");
+        store.append("t", "job-2", "{\"n\":2}");
+        store.append("t", "job-3", "{\"n\":3}");
+        sender.poison = "poison";
+
+        // when rounds run (no back-off in this test)
+        relay.drain();
+        relay.drain();
+        relay.drain();
+        relay.drain();
+
+        // then the others went out, the poisoned row stopped after 3 attempts and its job was failed
+        assertThat(sender.sent).containsExactly("{\"n\":2}", "{\"n\":3}");
+        assertThat(store.attempts).containsEntry(1L, 3);
+        assertThat(store.givenUp).containsExactly(1L);
+        assertThat(givenUp).singleElement().asString().startsWith("poison: could not be handed to the next stage after 3 attempts")
+                .contains("broker down");
+        assertThat(relay.drain()).isZero();
+        assertThat(store.attempts).containsEntry(1L, 3);
+    }
+
+    @Test
+    void aFullBatchOfRowsTheBrokerRefusesForTheirSizeNeverBlocksTheRowsBehindIt() {
+        // given more too-large rows than a batch holds (one tenant's burst), then a normal one
+        for (int i = 0; i < 5; i++) {
+            store.append("t", "big-" + i, "{\"big\":" + i + "}");
+        }
+        store.append("t", "small", "{\"n\":1}");
+        sender.tooLarge = true;
+
+        // when one round runs
+        relay.drain();
+        relay.drain();
+
+        // then each big row was given up at its first attempt as too large, and the small one went out
+        assertThat(sender.sent).containsExactly("{\"n\":1}");
+        assertThat(store.givenUp).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(givenUp).hasSize(5).allSatisfy(line -> assertThat(line).contains("too large: could not be handed"
+                + " to the next stage after 1 attempt: RecordTooLargeException"));
+    }
+
+    @Test
+    void theBackOffDoublesUpToItsCeiling() {
+        OutboxRelay backingOff = new OutboxRelay(store, sender, TransactionOperations.withoutTransaction(),
+                new GatewayProperties.Outbox(Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 8, Duration.ofSeconds(1),
+                        Duration.ofSeconds(10), DataSize.ofKilobytes(960)), (m, t, r) -> { }, new SimpleMeterRegistry());
+        assertThat(backingOff.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backingOff.backoff(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(backingOff.backoff(4)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(backingOff.backoff(5)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(backingOff.backoff(60)).isEqualTo(Duration.ofSeconds(10));
+    }
+
     private static final class FlakySender implements OutboxSender {
         volatile boolean failing;
         volatile boolean throwing;
+        volatile boolean tooLarge;
+        volatile String poison;
         final List<String> sent = new ArrayList<>();
 
         @Override
         public CompletableFuture<?> send(OutboxMessage message) {
             if (throwing) {
                 throw new IllegalStateException("producer closed");
+            }
+            if (message.key().equals(poison)) {
+                return CompletableFuture.failedFuture(new PublishException("to t", true, new IllegalStateException("broker down")));
+            }
+            if (tooLarge && message.key().startsWith("big-")) {
+                return CompletableFuture.failedFuture(new PublishException("to t", false,
+                        new RecordTooLargeException("The message is 1100000 bytes when serialized which is larger than 1048576")));
             }
             if (failing) {
                 return CompletableFuture.failedFuture(new IllegalStateException("broker down"));
@@ -81,6 +152,7 @@ class OutboxRelayTests {
         final Map<Long, OutboxMessage> rows = new TreeMap<>();
         final List<Long> published = new ArrayList<>();
         final Map<Long, Integer> attempts = new TreeMap<>();
+        final List<Long> givenUp = new ArrayList<>();
         long next = 1;
 
         @Override
@@ -91,7 +163,9 @@ class OutboxRelayTests {
 
         @Override
         public List<OutboxMessage> lockUnpublished(int limit) {
-            return rows.values().stream().filter(row -> !published.contains(row.id())).limit(limit).toList();
+            return rows.values().stream().filter(row -> !published.contains(row.id()) && !givenUp.contains(row.id()))
+                    .map(row -> new OutboxMessage(row.id(), row.topic(), row.key(), row.envelope(), attempts.getOrDefault(row.id(), 0)))
+                    .limit(limit).toList();
         }
 
         @Override
@@ -100,13 +174,19 @@ class OutboxRelayTests {
         }
 
         @Override
-        public void markFailed(long id, String error) {
+        public void markFailed(long id, String error, Duration retryAfter) {
             attempts.merge(id, 1, Integer::sum);
         }
 
         @Override
+        public void giveUp(long id, String error) {
+            attempts.merge(id, 1, Integer::sum);
+            givenUp.add(id);
+        }
+
+        @Override
         public Backlog backlog() {
-            return new Backlog(rows.size() - published.size(), Duration.ZERO);
+            return new Backlog(rows.size() - published.size() - givenUp.size(), Duration.ZERO);
         }
     }
 }

@@ -24,6 +24,6 @@ class OcrConfiguration {
 
     @Bean
     ImageDecoder ocrImageDecoder(OcrProperties properties) {
-        return new ImageDecoder(properties.limits().maxPixels());
+        return new ImageDecoder(properties.limits().maxPixels(), properties.limits().maxDecodedBytes());
     }
 }

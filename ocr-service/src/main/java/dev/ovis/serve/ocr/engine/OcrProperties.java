@@ -29,7 +29,7 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
     public OcrProperties {
         paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null, null) : paddle;
         tesseract = tesseract == null ? new Tesseract(null, null, null, null) : tesseract;
-        limits = limits == null ? new Limits(null, null) : limits;
+        limits = limits == null ? new Limits(null, null, null) : limits;
         autoMinConfidence = autoMinConfidence == null ? 0.90 : autoMinConfidence;
     }
 
@@ -106,12 +106,14 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
     /**
      * @param maxBytes  largest encoded image read from the store
      * @param maxPixels most pixels an image may declare (checked before decoding)
+     * @param maxDecodedBytes most bytes an image's decoded raster may take (checked before decoding; 256 MiB)
      */
-    public record Limits(@Positive Long maxBytes, @Positive Long maxPixels) {
+    public record Limits(@Positive Long maxBytes, @Positive Long maxPixels, @Positive Long maxDecodedBytes) {
 
         public Limits {
             maxBytes = maxBytes == null ? 32L * 1024 * 1024 : maxBytes;
             maxPixels = maxPixels == null ? 40_000_000L : maxPixels;
+            maxDecodedBytes = maxDecodedBytes == null ? dev.ovis.serve.ocr.image.ImageDecoder.DEFAULT_MAX_DECODED_BYTES : maxDecodedBytes;
         }
     }
 }

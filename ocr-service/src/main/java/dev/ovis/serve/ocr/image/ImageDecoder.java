@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import dev.ovis.serve.support.image.DecodedImageSize;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
@@ -18,9 +19,18 @@ import javax.imageio.stream.ImageInputStream;
  * (decompression bombs), and decoder warnings (e.g. a truncated JPEG that Java would otherwise
  * fill with grey) count as corruption.
  *
- * @param maxPixels the most pixels an image may declare
+ * @param maxPixels       the most pixels an image may declare
+ * @param maxDecodedBytes the most bytes its decoded raster may take (width × height × bits of all bands, from the
+ *                        header): a deep image is refused although its pixel count is fine
  */
-public record ImageDecoder(long maxPixels) {
+public record ImageDecoder(long maxPixels, long maxDecodedBytes) {
+
+    /** The default decoded-bytes limit, 256 MiB: script detection and binarisation copy the image several times. */
+    public static final long DEFAULT_MAX_DECODED_BYTES = 256L << 20;
+
+    public ImageDecoder(long maxPixels) {
+        this(maxPixels, DEFAULT_MAX_DECODED_BYTES);
+    }
 
     public RgbImage decode(byte[] bytes) throws OcrException {
         if (bytes.length == 0) {
@@ -36,20 +46,19 @@ public record ImageDecoder(long maxPixels) {
             String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
             try {
                 reader.setInput(in, true, true);
-                int width;
-                int height;
+                DecodedImageSize size;
                 try {
-                    width = reader.getWidth(0);
-                    height = reader.getHeight(0);
+                    size = DecodedImageSize.of(reader, 0);
                 } catch (IOException | RuntimeException e) {
                     throw new OcrException(ErrorCode.CORRUPT_MEDIA, format + " header cannot be read: " + message(e));
                 }
-                if (width <= 0 || height <= 0) {
-                    throw new OcrException(ErrorCode.CORRUPT_MEDIA, format + " declares " + width + "x" + height);
+                if (size.width() <= 0 || size.height() <= 0) {
+                    throw new OcrException(ErrorCode.CORRUPT_MEDIA, format + " declares " + size.width() + "x" + size.height());
                 }
-                if ((long) width * height > maxPixels) {
-                    throw new OcrException(ErrorCode.IMAGE_TOO_LARGE, format + " declares " + width + "x" + height + " = "
-                            + (long) width * height + " pixels, over the limit of " + maxPixels);
+                // pixels and bytes per pixel, before the decoder allocates its raster (bombs: huge or deep images)
+                String refusal = size.refusal(format, maxPixels, maxDecodedBytes);
+                if (refusal != null) {
+                    throw new OcrException(ErrorCode.IMAGE_TOO_LARGE, refusal);
                 }
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener(warningsInto(warnings));

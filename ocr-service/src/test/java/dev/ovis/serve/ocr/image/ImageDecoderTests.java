@@ -58,7 +58,18 @@ class ImageDecoderTests {
         // a valid PNG header declaring 100000 x 100000 pixels, with no pixel data at all
         byte[] header = pngHeader(100_000, 100_000);
 
-        assertCode(header, ErrorCode.IMAGE_TOO_LARGE, "10000000000 pixels");
+        assertCode(header, ErrorCode.IMAGE_TOO_LARGE, "100000x100000");
+    }
+
+    @Test
+    void aDeepImageIsRefusedByItsDecodedBytesBeforeDecoding() {
+        // 9 MP is within the 10 MP limit, but 16-bit RGBA makes it 72 MB once decoded
+        ImageDecoder tight = new ImageDecoder(10_000_000, 64L << 20);
+        assertThatThrownBy(() -> tight.decode(pngHeader(3000, 3000, 16, 6)))
+                .isInstanceOfSatisfying(OcrException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+                    assertThat(e.getMessage()).contains("3000x3000", "64 bits");
+                });
     }
 
     private void assertCode(byte[] bytes, ErrorCode code, String detail) {
@@ -81,8 +92,12 @@ class ImageDecoderTests {
     }
 
     private static byte[] pngHeader(int w, int h) {
+        return pngHeader(w, h, 8, 2);
+    }
+
+    private static byte[] pngHeader(int w, int h, int bitDepth, int colorType) {
         ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+                .put((byte) bitDepth).put((byte) colorType).put((byte) 0).put((byte) 0).put((byte) 0);
         CRC32 crc = new CRC32();
         crc.update(ihdr.array());
         return ByteBuffer.allocate(8 + 4 + 17 + 4).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})

@@ -51,8 +51,10 @@ public class KafkaSupportAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(ProducerFactory.class)
     DefaultKafkaProducerFactory<String, Envelope<?>> envelopeProducerFactory(
-            KafkaProperties kafka, ObjectProvider<KafkaConnectionDetails> connection, EnvelopeJson json) {
+            KafkaProperties kafka, ObjectProvider<KafkaConnectionDetails> connection, EnvelopeJson json,
+            OvisKafkaProperties ovis) {
         Map<String, Object> properties = kafka.buildProducerProperties();
+        properties.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.toIntExact(ovis.maxRequestSize().toBytes()));
         connection.ifAvailable(details -> {
             properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, details.getProducer().getBootstrapServers());
             if (details.getProducer().getSecurityProtocol() != null) {

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -14,6 +15,11 @@ import org.springframework.validation.annotation.Validated;
  * @param jobEventPartitions partitions of the job-events topic
  * @param replicationFactor  replicas per partition, or {@code null} for the broker's default
  * @param publishTimeout     how long a publish waits for the broker's ack
+ * @param maxRequestSize     the producer's {@code max.request.size}, set deliberately rather than left to
+ *                           the client's default: the largest record any service may publish. The broker's
+ *                           {@code message.max.bytes} must be at least this; the gateway refuses a job whose
+ *                           stage request would not fit ({@code ovis.gateway.outbox.max-message-bytes},
+ *                           a little below). {@code spring.kafka.producer.properties.max.request.size} wins.
  */
 @Validated
 @ConfigurationProperties("ovis.kafka")
@@ -22,5 +28,6 @@ public record OvisKafkaProperties(
         @DefaultValue("16") @Min(1) int requestPartitions,
         @DefaultValue("8") @Min(1) int jobEventPartitions,
         Short replicationFactor,
-        @DefaultValue("30s") Duration publishTimeout) {
+        @DefaultValue("30s") Duration publishTimeout,
+        @DefaultValue("1MB") DataSize maxRequestSize) {
 }

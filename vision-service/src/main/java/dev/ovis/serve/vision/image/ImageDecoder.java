@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import dev.ovis.serve.support.image.DecodedImageSize;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -67,15 +68,15 @@ public final class ImageDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(scan.decodable()))) {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            long width = reader.getWidth(0);
-            long height = reader.getHeight(0);
-            if (width < 1 || height < 1) {
-                throw new InvalidImageException(ErrorCode.CORRUPT_MEDIA, format + " declares an empty size " + width + "x" + height);
+            DecodedImageSize size = DecodedImageSize.of(reader, 0);
+            if (size.width() < 1 || size.height() < 1) {
+                throw new InvalidImageException(ErrorCode.CORRUPT_MEDIA, format + " declares an empty size "
+                        + size.width() + "x" + size.height());
             }
-            if (width * height > properties.maxPixels()) {
-                throw new InvalidImageException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
-                        "%s declares %dx%d = %.1f MP, above the limit of %.1f MP", format, width, height,
-                        width * height / 1e6, properties.maxPixels() / 1e6));
+            // pixels and bytes per pixel, before the decoder allocates its raster (bombs: huge or deep images)
+            String refusal = size.refusal(format.toString(), properties.maxPixels(), properties.maxDecodedBytes());
+            if (refusal != null) {
+                throw new InvalidImageException(ErrorCode.IMAGE_TOO_LARGE, refusal);
             }
             RgbImage rgb;
             if (format == ImageFormat.JPEG && scan.jpegComponents() == 4) {

@@ -2,6 +2,7 @@ package dev.ovis.serve.vision.image;
 
 import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -12,6 +13,9 @@ import org.springframework.validation.annotation.Validated;
  *                         (decompression-bomb guard; 100 MP by default: a 12 MP photo fits eight times over).
  *                         Decoding needs at most about 7 bytes per pixel at once (decoder raster + RGB copy).
  * @param maxBytes         refuse encoded files larger than this (read limit on the object store)
+ * @param maxDecodedBytes  refuse images whose decoded raster (width × height × bits of all bands, from the
+ *                         header) would take more than this: 768 MiB by default, a 100 MP RGB image at 8 bits
+ *                         fits, a 100 MP float32 RGBA TIFF (1.6 GB) does not
  * @param rejectAnimated   refuse animated GIF / PNG / WebP (true) or use their first frame, as Pillow does (false)
  * @param applyOrientation turn images as their EXIF orientation says (the reference does not; see docs/vision.md)
  */
@@ -20,7 +24,21 @@ import org.springframework.validation.annotation.Validated;
 public record ImageProperties(@DefaultValue("100000000") @Positive long maxPixels,
                               @DefaultValue("52428800") @Positive long maxBytes,
                               @DefaultValue("true") boolean rejectAnimated,
-                              @DefaultValue("true") boolean applyOrientation) {
+                              @DefaultValue("true") boolean applyOrientation,
+                              @DefaultValue("805306368") @Positive long maxDecodedBytes) {
+
+    /** Bound from configuration (the record has a second constructor). */
+    @ConstructorBinding
+    public ImageProperties {
+    }
+
+    /** The default decoded-bytes limit, 768 MiB. */
+    public static final long DEFAULT_MAX_DECODED_BYTES = 768L << 20;
+
+    /** With the default decoded-bytes limit. */
+    public ImageProperties(long maxPixels, long maxBytes, boolean rejectAnimated, boolean applyOrientation) {
+        this(maxPixels, maxBytes, rejectAnimated, applyOrientation, DEFAULT_MAX_DECODED_BYTES);
+    }
 
     /** The defaults, for code that runs without Spring (tests, benchmarks). */
     public static ImageProperties defaults() {

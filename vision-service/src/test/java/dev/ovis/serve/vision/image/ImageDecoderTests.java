@@ -105,6 +105,19 @@ class ImageDecoderTests {
     }
 
     @Test
+    void refusesADeepImageByItsDecodedBytesAlthoughItsPixelCountIsFine() {
+        // 9 MP of 16-bit RGBA: 72 MB once decoded, over a 64 MiB limit; the same size at 8-bit RGB is 27 MB
+        ImageDecoder tight = new ImageDecoder(new ImageProperties(100_000_000L, 1L << 26, true, true, 64L << 20));
+        assertThatThrownBy(() -> tight.decode(pngHeader(3000, 3000, 16, 6)))
+                .isInstanceOfSatisfying(InvalidImageException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+                    assertThat(e.getMessage()).contains("3000x3000", "4 bands", "64 bits", "64 MiB");
+                });
+        assertThatThrownBy(() -> tight.decode(pngHeader(3000, 3000, 8, 2)))
+                .isInstanceOfSatisfying(InvalidImageException.class, e -> assertThat(e.code()).isNotEqualTo(ErrorCode.IMAGE_TOO_LARGE));
+    }
+
+    @Test
     void refusesAPngBombBeforeDecoding() {
         // A 50000 x 50000 PNG header (2.5 GP) with nothing behind it: refused from the header alone.
         assertCode(pngHeader(50_000, 50_000), ErrorCode.IMAGE_TOO_LARGE, "2500.0 MP");
@@ -157,10 +170,15 @@ class ImageDecoderTests {
     }
 
     static byte[] pngHeader(int width, int height) {
+        return pngHeader(width, height, 8, 2);
+    }
+
+    static byte[] pngHeader(int width, int height, int bitDepth, int colorType) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13});
         byte[] ihdr = {'I', 'H', 'D', 'R', (byte) (width >>> 24), (byte) (width >>> 16), (byte) (width >>> 8), (byte) width,
-                (byte) (height >>> 24), (byte) (height >>> 16), (byte) (height >>> 8), (byte) height, 8, 2, 0, 0, 0};
+                (byte) (height >>> 24), (byte) (height >>> 16), (byte) (height >>> 8), (byte) height,
+                (byte) bitDepth, (byte) colorType, 0, 0, 0};
         out.writeBytes(ihdr);
         CRC32 crc = new CRC32();
         crc.update(ihdr);

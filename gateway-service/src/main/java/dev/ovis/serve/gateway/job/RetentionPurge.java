@@ -1,0 +1,101 @@
+package dev.ovis.serve.gateway.job;
+
+import dev.ovis.serve.gateway.GatewayProperties;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes bookkeeping that would otherwise grow for ever: ids of applied job events older than
+ * {@code retention.processed-events} and outbox rows published or given up longer ago than
+ * {@code retention.outbox}. Batches of {@code batch-size} rows, so no statement holds locks for long;
+ * every {@code interval}, on one daemon thread. Jobs and media are not purged (see
+ * docs/reliability.md).
+ */
+@Component
+class RetentionPurge implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
+
+    private final JdbcClient jdbc;
+    private final GatewayProperties.Retention settings;
+    private volatile ScheduledExecutorService executor;
+
+    RetentionPurge(JdbcClient jdbc, GatewayProperties properties) {
+        this.jdbc = jdbc;
+        this.settings = properties.retention();
+    }
+
+    /** One purge of everything due; returns the rows deleted. */
+    long purge() {
+        Instant now = Instant.now();
+        long deleted = batches("""
+                delete from processed_events where envelope_id in
+                  (select envelope_id from processed_events where processed_at < :cutoff limit :limit)""",
+                now.minus(settings.processedEvents()));
+        deleted += batches("""
+                delete from outbox where id in
+                  (select id from outbox where published_at < :cutoff limit :limit)""", now.minus(settings.outbox()));
+        deleted += batches("""
+                delete from outbox where id in
+                  (select id from outbox where given_up_at < :cutoff limit :limit)""", now.minus(settings.outbox()));
+        if (deleted > 0) {
+            log.info("Retention: deleted {} old processed-event and outbox rows", deleted);
+        }
+        return deleted;
+    }
+
+    private long batches(String sql, Instant cutoff) {
+        long total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.sql(sql).param("cutoff", Timestamp.from(cutoff)).param("limit", settings.batchSize()).update();
+            total += deleted;
+        } while (deleted == settings.batchSize());
+        return total;
+    }
+
+    private void purgeQuietly() {
+        try {
+            purge();
+        } catch (RuntimeException e) {
+            log.warn("Retention purge failed, retrying in {}: {}", settings.interval(), e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "retention-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = settings.interval().toMillis();
+        // a first purge a minute after start-up, not during it
+        started.scheduleWithFixedDelay(this::purgeQuietly, Math.min(interval, Duration.ofMinutes(1).toMillis()), interval,
+                TimeUnit.MILLISECONDS);
+        executor = started;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService current = executor;
+        executor = null;
+        if (current != null) {
+            current.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+}
