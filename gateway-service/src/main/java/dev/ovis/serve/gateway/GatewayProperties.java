@@ -75,6 +75,16 @@ public record GatewayProperties(
      * @param retryAfter          the Retry-After of those refusals
      * @param maxWatchersPerTenant event streams ({@code /v1/jobs/{id}/events}) one tenant may hold open on one
      *                            instance (429 beyond)
+     * @param lease               how long a running job is believed alive after its stage's last
+     *                            event or heartbeat ({@code ovis.stage.heartbeat-interval}, 10 s);
+     *                            past it the reaper dispatches the job again
+     * @param queuedLease         the same for a job no stage has taken yet (just accepted, dispatched
+     *                            again, or forwarded to its next stage): it may wait behind other
+     *                            jobs in Kafka, so this is the longest such a wait may last
+     * @param maxAttempts         dispatches of one job, the first included; when the last one's lease
+     *                            expires too the job FAILS ("worker lost N times")
+     * @param reaperInterval      how often the reaper looks for expired leases
+     * @param reaperBatchSize     expired jobs handled per round (the rest wait for the next round)
      */
     public record Jobs(@DefaultValue("20") @Min(1) int defaultPageSize,
                        @DefaultValue("100") @Min(1) @Max(1000) int maxPageSize,
@@ -84,7 +94,12 @@ public record GatewayProperties(
                        @DefaultValue("1000") @Min(1) int maxActivePerTenant,
                        Map<String, Integer> activeLimits,
                        @DefaultValue("5s") @NotNull Duration retryAfter,
-                       @DefaultValue("100") @Min(1) int maxWatchersPerTenant) {
+                       @DefaultValue("100") @Min(1) int maxWatchersPerTenant,
+                       @DefaultValue("60s") @NotNull Duration lease,
+                       @DefaultValue("10m") @NotNull Duration queuedLease,
+                       @DefaultValue("3") @Min(1) int maxAttempts,
+                       @DefaultValue("5s") @NotNull Duration reaperInterval,
+                       @DefaultValue("100") @Min(1) int reaperBatchSize) {
 
         public Jobs {
             activeLimits = activeLimits == null ? Map.of() : Map.copyOf(activeLimits);

@@ -9,6 +9,16 @@ public final class EventTypes {
     public static final String JOB_STARTED = "ovis.job.started";
     /** A stage reports progress on a job. */
     public static final String JOB_PROGRESS = "ovis.job.progress";
+    /**
+     * A stage is still working on a job (a RUNNING {@code JobEvent} with nothing else): renews the
+     * job's lease at the gateway, which neither records nor shows it.
+     */
+    public static final String JOB_HEARTBEAT = "ovis.job.heartbeat";
+    /**
+     * A stage finished its part and handed the job to the next stage's queue (a RUNNING {@code
+     * JobEvent}): the gateway gives the job the longer lease of a queued job.
+     */
+    public static final String JOB_FORWARDED = "ovis.job.forwarded";
     /** The last stage finished a job with a result. */
     public static final String JOB_SUCCEEDED = "ovis.job.succeeded";
     /** A stage failed a job, with a reason. */

@@ -13,10 +13,21 @@ import java.util.Objects;
  * @param replyTo      gateway instance id whose stream topic wants streamed output, or {@code null}
  *                     when nobody streams (async jobs, batches)
  * @param payload      the job's work
+ * @param attempt      which dispatch of the job this is, 1 for the first; the gateway's reaper sends
+ *                     the job again with the next number when its worker vanished, and stages put
+ *                     it into their event ids so the new attempt's events are not taken for
+ *                     redeliveries of the lost one's (absent in JSON written before the field: 1)
  */
-public record StageRequest(String jobId, String tenant, Route route, Stage stage, String replyTo, JobPayload payload) {
+public record StageRequest(String jobId, String tenant, Route route, Stage stage, String replyTo, JobPayload payload,
+                           Integer attempt) {
+
+    /** A first dispatch. */
+    public StageRequest(String jobId, String tenant, Route route, Stage stage, String replyTo, JobPayload payload) {
+        this(jobId, tenant, route, stage, replyTo, payload, 1);
+    }
 
     public StageRequest {
+        attempt = attempt == null || attempt < 1 ? 1 : attempt;
         if (jobId == null || jobId.isBlank()) {
             throw new IllegalArgumentException("jobId must not be blank");
         }
@@ -33,6 +44,20 @@ public record StageRequest(String jobId, String tenant, Route route, Stage stage
 
     /** The same job addressed to the next stage with an (possibly enriched) payload. */
     public StageRequest forward(Stage next, JobPayload enriched) {
-        return new StageRequest(jobId, tenant, route, next, replyTo, enriched);
+        return new StageRequest(jobId, tenant, route, next, replyTo, enriched, attempt);
+    }
+
+    /** The same request dispatched again as attempt {@code next}. */
+    public StageRequest redispatch(int next) {
+        return new StageRequest(jobId, tenant, route, stage, replyTo, payload, next);
+    }
+
+    /**
+     * The prefix of the ids of what a stage publishes about this request: {@code <job>:<stage>} for
+     * the first attempt (as before attempts existed), {@code <job>:<stage>@<n>} for a later one.
+     */
+    public String idPrefix() {
+        String base = jobId + ":" + stage.name().toLowerCase(java.util.Locale.ROOT);
+        return attempt > 1 ? base + "@" + attempt : base;
     }
 }

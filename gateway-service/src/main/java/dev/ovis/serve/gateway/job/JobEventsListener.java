@@ -27,7 +27,7 @@ class JobEventsListener implements MessageListener<String, Envelope<JobEvent>> {
     public void onMessage(ConsumerRecord<String, Envelope<JobEvent>> record) {
         Envelope<JobEvent> envelope = record.value();
         JobEvent event = envelope.data();
-        Optional<Job> applied = jobs.apply(envelope.id(), event);
+        Optional<Job> applied = jobs.apply(envelope.id(), envelope.type(), event);
         if (applied.isPresent()) {
             log.debug("Job {} is {} after event {}", event.jobId(), applied.get().status(), envelope.id());
         } else {

@@ -11,6 +11,7 @@ import dev.ovis.serve.gateway.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -40,15 +41,19 @@ class JobRepository {
         this.rows = this::map;
     }
 
-    /** Inserts a QUEUED job; a concurrent insert with the same idempotency key fails with DuplicateKeyException. */
+    /**
+     * Inserts a QUEUED job leased for {@code lease} from the database's now; a concurrent insert with
+     * the same idempotency key fails with DuplicateKeyException.
+     */
     Job insert(String id, String tenant, JobPayload payload, Route route, String idempotencyKey, String requestHash,
-               String replyTo, Instant now) {
+               String replyTo, Instant now, Duration lease) {
         return jdbc.sql("""
                 insert into jobs (id, tenant, kind, route, status, request, idempotency_key, request_hash, reply_to,
-                                  attempts, version, created_at, updated_at)
+                                  attempts, version, created_at, updated_at, lease_until)
                 values (:id, :tenant, :kind, :route, 'QUEUED', cast(:request as jsonb), :key, :hash, :replyTo,
-                        1, 0, :now, :now)
+                        1, 0, :now, :now, now() + :leaseMillis * interval '1 millisecond')
                 returning *""")
+                .param("leaseMillis", lease.toMillis())
                 .param("id", id).param("tenant", tenant).param("kind", payload.kind().name())
                 .param("route", route.toString()).param("request", StorableText.replaceNulInJson(json.writeValueAsString(payload)))
                 .param("key", idempotencyKey).param("hash", requestHash).param("replyTo", replyTo)
@@ -127,6 +132,41 @@ class JobRepository {
                 .param("terminal", change.target().isTerminal())
                 .param("id", id)
                 .param("sources", sources)
+                .query(rows).optional();
+    }
+
+    /**
+     * Pushes the lease of an unfinished job to {@code lease} from now (the database's clock, shared
+     * by every gateway instance). A finished job keeps its row as it is.
+     */
+    void renewLease(String id, Duration lease) {
+        jdbc.sql("""
+                update jobs set lease_until = now() + :leaseMillis * interval '1 millisecond'
+                where id = :id and status in ('QUEUED', 'RUNNING')""")
+                .param("leaseMillis", lease.toMillis()).param("id", id).update();
+    }
+
+    /**
+     * Locks up to {@code limit} unfinished jobs whose lease has expired, oldest first. Rows another
+     * transaction holds (another gateway's reaper, an event being applied) are skipped, so two
+     * reapers never take the same job. Must run in a transaction, which holds the locks.
+     */
+    List<Job> lockExpired(int limit) {
+        return jdbc.sql("""
+                select * from jobs where status in ('QUEUED', 'RUNNING') and lease_until < now()
+                order by lease_until limit :limit for update skip locked""")
+                .param("limit", limit).query(rows).list();
+    }
+
+    /** Counts one more dispatch of a job locked by {@link #lockExpired}, leased for {@code lease}, with a note. */
+    Optional<Job> redispatched(String id, Duration lease, String message) {
+        return jdbc.sql("""
+                update jobs set attempts = attempts + 1,
+                                lease_until = now() + :leaseMillis * interval '1 millisecond',
+                                message = :message, version = version + 1, updated_at = now()
+                where id = :id and status in ('QUEUED', 'RUNNING')
+                returning *""")
+                .param("leaseMillis", lease.toMillis()).param("message", message).param("id", id)
                 .query(rows).optional();
     }
 

@@ -172,11 +172,36 @@ public class JobService {
      * Empty when the event was seen before or its transition is not legal any more. Blocking.
      */
     Optional<Job> apply(String envelopeId, JobEvent event) {
-        Optional<Job> applied = transactions.execute(status -> jobs.markProcessed(envelopeId, event.jobId())
-                ? jobs.transition(event.jobId(), JobChange.of(event))
-                : Optional.<Job>empty());
+        return apply(envelopeId, EventTypes.JOB_PROGRESS, event);
+    }
+
+    /**
+     * {@link #apply(String, JobEvent)} for an event of envelope type {@code type}. Every event of an
+     * unfinished job also renews its lease, a redelivered one included (the stage that sent it is
+     * alive); a {@link EventTypes#JOB_HEARTBEAT heartbeat} does only that.
+     */
+    Optional<Job> apply(String envelopeId, String type, JobEvent event) {
+        if (EventTypes.JOB_HEARTBEAT.equals(type)) {
+            jobs.renewLease(event.jobId(), properties.jobs().lease());
+            return Optional.empty();
+        }
+        Duration lease = EventTypes.JOB_FORWARDED.equals(type) ? properties.jobs().queuedLease() : properties.jobs().lease();
+        Optional<Job> applied = transactions.execute(status -> {
+            Optional<Job> changed = jobs.markProcessed(envelopeId, event.jobId())
+                    ? jobs.transition(event.jobId(), JobChange.of(event))
+                    : Optional.<Job>empty();
+            if (!event.status().isTerminal()) {
+                jobs.renewLease(event.jobId(), lease);
+            }
+            return changed;
+        });
         applied.ifPresent(job -> updates.emit(job.id(), job));
         return applied;
+    }
+
+    /** Tells in-process watchers of a change made outside {@link #apply} (the reaper's). */
+    void emitUpdate(Job job) {
+        updates.emit(job.id(), job);
     }
 
     /** Hands a chunk from the stream topic to whoever streams that job here. */
@@ -199,7 +224,8 @@ public class JobService {
         }
         try {
             Job job = transactions.execute(status -> {
-                Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, Instant.now());
+                Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, Instant.now(),
+                        properties.jobs().queuedLease());
                 StageRequest request = new StageRequest(id, tenant, route, route.first(), replyTo, payload);
                 outbox.append(Topics.requests(route.first()), Envelope.withId(
                         id + ":" + route.first().name().toLowerCase(Locale.ROOT), EventTypes.STAGE_REQUEST, SOURCE, id, request));

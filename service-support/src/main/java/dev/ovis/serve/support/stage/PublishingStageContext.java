@@ -9,7 +9,6 @@ import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +33,6 @@ final class PublishingStageContext implements StageContext {
     private final EnvelopePublisher publisher;
     private final CancelledJobs cancelledJobs;
     private final String source;
-    private final String stageName;
     private final long progressIntervalNanos;
     private final LongSupplier nanoClock;
     private final AtomicInteger progressCounter;
@@ -53,7 +51,6 @@ final class PublishingStageContext implements StageContext {
         this.publisher = publisher;
         this.cancelledJobs = cancelledJobs;
         this.source = source;
-        this.stageName = request.stage().name().toLowerCase(Locale.ROOT);
         this.progressIntervalNanos = progressInterval.toNanos();
         this.nanoClock = nanoClock;
         this.progressCounter = progressCounter;
@@ -117,7 +114,7 @@ final class PublishingStageContext implements StageContext {
         pendingProgress = null;
         anyProgressSent = true;
         lastProgressAt = now;
-        String id = request.jobId() + ":" + stageName + ":progress:" + progressCounter.incrementAndGet();
+        String id = StageProcessor.eventId(request, request.stage(), "progress:" + progressCounter.incrementAndGet());
         lastProgressSend = publisher.publishAsync(Topics.JOB_EVENTS,
                 Envelope.withId(id, EventTypes.JOB_PROGRESS, source, request.jobId(), event));
     }

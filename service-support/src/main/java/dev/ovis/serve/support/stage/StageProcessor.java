@@ -6,6 +6,7 @@ import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.Failure;
 import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
@@ -15,6 +16,9 @@ import dev.ovis.serve.support.storage.ObjectStoreException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -49,12 +53,23 @@ final class StageProcessor {
     private final LongSupplier nanoClock;
     private final Pause pause;
     private final BooleanSupplier stopping;
+    /** Runs the heartbeats of the jobs under way; {@code null}: none are sent (unit tests). */
+    private final ScheduledExecutorService heartbeats;
     /** Requests inside {@link #process}; guarded by {@code this} so {@link #awaitIdle} can wait on it. */
     private int inFlight;
 
     StageProcessor(StageHandler handler, EnvelopePublisher publisher, CancelledJobs cancelledJobs,
                    StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
                    LongSupplier nanoClock, Pause pause, BooleanSupplier stopping) {
+        this(handler, publisher, cancelledJobs, properties, metrics, source, sendTimeout, nanoClock, pause, stopping,
+                null);
+    }
+
+    StageProcessor(StageHandler handler, EnvelopePublisher publisher, CancelledJobs cancelledJobs,
+                   StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
+                   LongSupplier nanoClock, Pause pause, BooleanSupplier stopping,
+                   ScheduledExecutorService heartbeats) {
+        this.heartbeats = heartbeats;
         this.handler = handler;
         this.stage = handler.stage();
         this.stageName = stage.name().toLowerCase(Locale.ROOT);
@@ -83,14 +98,67 @@ final class StageProcessor {
         synchronized (this) {
             inFlight++;
         }
+        Heartbeat heartbeat = startHeartbeat(request);
         try {
             long start = nanoClock.getAsLong();
-            Outcome outcome = decide(request);
+            Outcome outcome = decide(request, heartbeat);
             metrics.handled(outcome, Duration.ofNanos(nanoClock.getAsLong() - start));
         } finally {
+            if (heartbeat != null) {
+                heartbeat.stop();
+            }
             synchronized (this) {
                 inFlight--;
                 notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Reports the job alive every {@code heartbeatInterval} while this instance works on it, so
+     * the gateway's reaper leaves it alone; when the process dies the heartbeats stop with it and
+     * the job is dispatched again. Fire and forget: a lost heartbeat only shortens the lease.
+     */
+    private Heartbeat startHeartbeat(StageRequest request) {
+        if (heartbeats == null) {
+            return null;
+        }
+        Heartbeat heartbeat = new Heartbeat(request);
+        long every = properties.heartbeatInterval().toMillis();
+        heartbeat.schedule = heartbeats.scheduleAtFixedRate(heartbeat::beat, every, every, TimeUnit.MILLISECONDS);
+        return heartbeat;
+    }
+
+    /** The heartbeats of one job; stopped before its outcome is published, so none can follow it. */
+    private final class Heartbeat {
+        private final StageRequest request;
+        private final JobEvent alive;
+        private int beats;
+        private boolean stopped;
+        private ScheduledFuture<?> schedule;
+
+        Heartbeat(StageRequest request) {
+            this.request = request;
+            this.alive = new JobEvent(request.jobId(), stage, JobStatus.RUNNING, null, null, null, null);
+        }
+
+        synchronized void beat() {
+            if (stopped) {
+                return;
+            }
+            try {
+                publisher.publishAsync(Topics.JOB_EVENTS, Envelope.withId(eventId(request, stage, "heartbeat:" + ++beats),
+                        EventTypes.JOB_HEARTBEAT, source, request.jobId(), alive));
+            } catch (RuntimeException e) { // a throw would end the schedule, and the job's heartbeats with it
+                log.warn("Job {}: heartbeat not sent: {}", request.jobId(), e.toString());
+            }
+        }
+
+        /** Waits for a beat under way, so the outcome published next is the job's last event. */
+        synchronized void stop() {
+            stopped = true;
+            if (schedule != null) {
+                schedule.cancel(false);
             }
         }
     }
@@ -113,7 +181,7 @@ final class StageProcessor {
         return true;
     }
 
-    private Outcome decide(StageRequest request) {
+    private Outcome decide(StageRequest request, Heartbeat heartbeat) {
         String jobId = request.jobId();
         if (request.stage() != stage) {
             return fail(request, new Failure(ErrorCode.INVALID_REQUEST, "this request is addressed to the "
@@ -147,6 +215,10 @@ final class StageProcessor {
                 log.error("Job {}: the {} handler threw", jobId, stageName, e);
             }
             context.finish(sendTimeout);
+            if (heartbeat != null && failure == null) {
+                // no heartbeat after a forward: the gateway leases a forwarded job as queued
+                heartbeat.stop();
+            }
             if (failure != null && stopping.getAsBoolean()) {
                 // resources may be closing under the handler: leave the job for another instance
                 throw new StageStoppingException(jobId, failure);
@@ -198,9 +270,14 @@ final class StageProcessor {
                     + " handler forwarded the job but " + stageName + " is the last stage of route " + request.route()));
         }
         StageRequest forwarded = request.forward(next.get(), forward.payload());
-        String id = request.jobId() + ":" + next.get().name().toLowerCase(Locale.ROOT);
+        // Announced before the request exists, so the next stage's events always come after it: the
+        // gateway then leases the job as queued (it may wait behind other jobs on the next stage)
+        String nextName = next.get().name().toLowerCase(Locale.ROOT);
+        publisher.publish(Topics.JOB_EVENTS, Envelope.withId(eventId(request, stage, "forwarded"), EventTypes.JOB_FORWARDED,
+                source, request.jobId(), new JobEvent(request.jobId(), stage, JobStatus.RUNNING,
+                        null, "queued for " + nextName, null, null)));
         publisher.publish(Topics.requests(next.get()),
-                Envelope.withId(id, EventTypes.STAGE_REQUEST, source, request.jobId(), forwarded));
+                Envelope.withId(forwarded.idPrefix(), EventTypes.STAGE_REQUEST, source, request.jobId(), forwarded));
         return Outcome.FORWARDED;
     }
 
@@ -216,7 +293,12 @@ final class StageProcessor {
     }
 
     private void publishEvent(StageRequest request, String status, String type, JobEvent event) {
-        String id = request.jobId() + ":" + stageName + ":" + status;
-        publisher.publish(Topics.JOB_EVENTS, Envelope.withId(id, type, source, request.jobId(), event));
+        publisher.publish(Topics.JOB_EVENTS, Envelope.withId(eventId(request, stage, status), type, source, request.jobId(), event));
+    }
+
+    /** {@code <job>:<stage>:<what>}, with the dispatch attempt after the stage from the second on. */
+    static String eventId(StageRequest request, Stage reporter, String what) {
+        return request.jobId() + ":" + reporter.name().toLowerCase(Locale.ROOT)
+                + (request.attempt() > 1 ? "@" + request.attempt() : "") + ":" + what;
     }
 }

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param drainTimeout     how long stopping waits for the jobs under way to end before the service
  *                         closes what they use (ONNX sessions: closing one under a running inference
  *                         crashes the process); a job still running then is redelivered after restart
+ * @param heartbeatInterval how often a job under way is reported alive (a heartbeat event renewing
+ *                         its lease at the gateway, whose reaper re-dispatches a job whose worker
+ *                         went silent); keep it well below the gateway's {@code ovis.gateway.jobs.lease}
  */
 @Validated
 @ConfigurationProperties("ovis.stage")
@@ -35,11 +38,18 @@ public record StageProperties(
         @DefaultValue("250ms") Duration progressInterval,
         @DefaultValue("10000") @Min(1) int cancelledJobs,
         @DefaultValue("1h") Duration cancelledTtl,
-        @DefaultValue("2m") Duration drainTimeout) {
+        @DefaultValue("2m") Duration drainTimeout,
+        @DefaultValue("10s") Duration heartbeatInterval) {
+
+    public StageProperties {
+        if (heartbeatInterval == null || heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
+            heartbeatInterval = Duration.ofSeconds(10);
+        }
+    }
 
     /** Every default, no stage name: for tests and code outside Spring. */
     public static StageProperties defaults() {
         return new StageProperties(null, 1, 3, Duration.ofSeconds(1), Duration.ofMinutes(30), Duration.ofMillis(250),
-                10_000, Duration.ofHours(1), Duration.ofMinutes(2));
+                10_000, Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(10));
     }
 }

@@ -54,12 +54,18 @@ public class StageRuntimeAutoConfiguration {
     }
 
     @Bean
+    StageHeartbeats stageHeartbeats() {
+        return new StageHeartbeats();
+    }
+
+    @Bean
     StageListeners stageListeners(ObjectProvider<StageHandler> handlers, EnvelopeListenerFactory factory,
                                   EnvelopePublisher publisher, UnreadableRecordRecoverer unreadable,
                                   CancelledJobs cancelledJobs, StageProperties properties,
                                   OvisKafkaProperties kafkaProperties, ObjectProvider<MeterRegistry> meterRegistry,
                                   ObjectProvider<ObservationRegistry> observationRegistry,
-                                  @Value("${spring.application.name:ovis-serve}") String source) {
+                                  @Value("${spring.application.name:ovis-serve}") String source,
+                                  StageHeartbeats heartbeats) {
         MeterRegistry registry = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
         Set<Object> seen = new HashSet<>();
         AtomicBoolean stopping = new AtomicBoolean();
@@ -72,7 +78,7 @@ public class StageRuntimeAutoConfiguration {
             }
             return new StageProcessor(handler, publisher, cancelledJobs, properties,
                     new StageMetrics(registry, handler.stage()), source, sendTimeout(kafkaProperties),
-                    System::nanoTime, StageRuntimeAutoConfiguration::sleep, stopping::get);
+                    System::nanoTime, StageRuntimeAutoConfiguration::sleep, stopping::get, heartbeats.executor());
         }).toList();
         return new StageListeners(processors, factory, publisher, unreadable, cancelledJobs, properties, source, stopping,
                 registry, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));

@@ -44,7 +44,7 @@ final class RecordingPublisher implements EnvelopePublisher {
         }
     }
 
-    List<String> ids() {
+    synchronized List<String> ids() {
         return sent.stream().map(s -> s.envelope().id()).toList();
     }
 }

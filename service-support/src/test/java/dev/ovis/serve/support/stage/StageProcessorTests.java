@@ -47,7 +47,8 @@ class StageProcessorTests {
 
     private StageProcessor processor(StageHandler handler) {
         StageProperties properties = new StageProperties(handler.stage(), 1, 3, Duration.ofMillis(100),
-                Duration.ofMinutes(30), Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5));
+                Duration.ofMinutes(30), Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(10));
         return new StageProcessor(handler, publisher, cancelled, properties, new StageMetrics(meters, handler.stage()),
                 "test-service", Duration.ofSeconds(1), clock::get, pause -> pauses.add(pause), stopping::get);
     }
@@ -82,7 +83,8 @@ class StageProcessorTests {
     void forwardPublishesRunningThenTheEnrichedRequestToTheNextStage() {
         processor(handler(Stage.VISION, (request, context) -> new StageOutcome.Forward(CHAT))).process(request(Stage.VISION, null));
 
-        assertThat(publisher.ids()).containsExactly("job-1:vision:running", "job-1:llm");
+        assertThat(publisher.ids()).containsExactly("job-1:vision:running", "job-1:vision:forwarded", "job-1:llm");
+        assertThat(publisher.sent.get(1).envelope().type()).isEqualTo(EventTypes.JOB_FORWARDED);
         assertThat(publisher.sent.getFirst().topic()).isEqualTo(Topics.JOB_EVENTS);
         assertThat(publisher.sent.getFirst().envelope().type()).isEqualTo(EventTypes.JOB_STARTED);
         RecordingPublisher.Sent forward = publisher.sent.getLast();
@@ -90,6 +92,46 @@ class StageProcessorTests {
         assertThat(forward.envelope().subject()).isEqualTo("job-1");
         assertThat(forward.data()).isEqualTo(request(Stage.VISION, null).forward(Stage.LLM, CHAT));
         assertThat(meters.counter("ovis.stage.jobs", "stage", "vision", "outcome", "forwarded").count()).isEqualTo(1);
+    }
+
+    @Test
+    void heartbeatsWhileTheHandlerRunsAndStopsAfter() throws InterruptedException {
+        StageProperties properties = new StageProperties(Stage.LLM, 1, 3, Duration.ofMillis(100), Duration.ofMinutes(30),
+                Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMillis(50));
+        try (StageHeartbeats heartbeats = new StageHeartbeats()) {
+            StageHandler slow = handler(Stage.LLM, (request, context) -> {
+                try {
+                    Thread.sleep(400);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new StageOutcome.Complete(RESULT);
+            });
+            new StageProcessor(slow, publisher, cancelled, properties, new StageMetrics(meters, Stage.LLM), "test-service",
+                    Duration.ofSeconds(1), System::nanoTime, pause -> true, stopping::get, heartbeats.executor())
+                    .process(request(Stage.LLM, null).redispatch(2));
+            List<String> afterProcess = List.copyOf(publisher.ids());
+            Thread.sleep(200);
+
+            assertThat(publisher.ids()).isEqualTo(afterProcess); // no heartbeat once the job is answered
+            assertThat(afterProcess).first().isEqualTo("job-1:llm@2:running");
+            assertThat(afterProcess).last().isEqualTo("job-1:llm@2:succeeded");
+            assertThat(afterProcess).contains("job-1:llm@2:heartbeat:1", "job-1:llm@2:heartbeat:3");
+            assertThat(publisher.sent).filteredOn(sent -> sent.envelope().id().contains(":heartbeat:"))
+                    .allSatisfy(sent -> {
+                        assertThat(sent.envelope().type()).isEqualTo(EventTypes.JOB_HEARTBEAT);
+                        assertThat(((JobEvent) sent.data()).status()).isEqualTo(JobStatus.RUNNING);
+                    });
+        }
+    }
+
+    @Test
+    void aLaterAttemptNamesItsEventsAndForwardsItsAttempt() {
+        processor(handler(Stage.VISION, (request, context) -> new StageOutcome.Forward(CHAT)))
+                .process(request(Stage.VISION, null).redispatch(3));
+
+        assertThat(publisher.ids()).containsExactly("job-1:vision@3:running", "job-1:vision@3:forwarded", "job-1:llm@3");
+        assertThat(((StageRequest) publisher.sent.getLast().data()).attempt()).isEqualTo(3);
     }
 
     @Test

@@ -114,7 +114,7 @@ class StageRuntimeIT {
         assertThat(forwarded.data().payload().chat().messages().getFirst().parts().getFirst().text())
                 .isEqualTo("forward (seen by vision)");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(collected.eventIds(job)).containsExactly(job + ":vision:running"));
+                assertThat(collected.eventIds(job)).containsExactly(job + ":vision:running", job + ":vision:forwarded"));
     }
 
     @Test

@@ -1,0 +1,170 @@
+package dev.ovis.serve.gateway.job;
+
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.envelope.EventTypes;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.CancelRequest;
+import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.outbox.Outbox;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Recovers jobs whose worker vanished. Every event and heartbeat of a job's stage pushes its
+ * {@code lease_until} forward ({@link JobService#apply}); a QUEUED or RUNNING job whose lease
+ * expired has nobody working on it any more (the process was killed, its host lost, its request
+ * consumed by nobody). The reaper dispatches such a job again through the outbox, counting
+ * {@code jobs.attempts}, and fails it once {@code ovis.gateway.jobs.max-attempts} dispatches were
+ * lost. Safe with any number of gateway instances: the expired rows are locked with {@code FOR
+ * UPDATE SKIP LOCKED}, so each is taken by one reaper, in the same transaction as its new lease and
+ * its outbox row.
+ */
+@Component
+public class JobReaper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobReaper.class);
+
+    private final JobRepository jobs;
+    private final Outbox outbox;
+    private final TransactionTemplate transactions;
+    private final JobService service;
+    private final GatewayProperties.Jobs settings;
+    private final Counter redispatched;
+    private final Counter lost;
+    private volatile ScheduledExecutorService executor;
+
+    JobReaper(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, JobService service,
+              GatewayProperties properties, MeterRegistry meters) {
+        this.jobs = jobs;
+        this.outbox = outbox;
+        this.transactions = transactions;
+        this.service = service;
+        this.settings = properties.jobs();
+        this.redispatched = Counter.builder("ovis.gateway.jobs.redispatched")
+                .description("jobs dispatched again because their lease expired").register(meters);
+        this.lost = Counter.builder("ovis.gateway.jobs.lost")
+                .description("jobs failed because every dispatch's worker was lost").register(meters);
+    }
+
+    /**
+     * One round: takes up to {@code reaper-batch-size} expired jobs and dispatches each again, or
+     * fails it after its last attempt. Returns the jobs changed. Blocking.
+     */
+    public List<Job> reapOnce() {
+        List<Job> changed = transactions.execute(status -> {
+            List<Job> done = new ArrayList<>();
+            for (Job job : jobs.lockExpired(settings.reaperBatchSize())) {
+                if (job.attempts() >= settings.maxAttempts()) {
+                    giveUp(job).ifPresent(done::add);
+                } else {
+                    redispatch(job).ifPresent(done::add);
+                }
+            }
+            return done;
+        });
+        changed.forEach(job -> service.emitUpdate(job));
+        return changed;
+    }
+
+    private Optional<Job> redispatch(Job job) {
+        int next = job.attempts() + 1;
+        String note = "worker lost (no heartbeat for " + leaseOf(job).toSeconds() + " s); dispatched again, attempt "
+                + next + " of " + settings.maxAttempts();
+        Optional<Job> updated = jobs.redispatched(job.id(), settings.queuedLease(), note);
+        updated.ifPresent(row -> {
+            // The same request the job was accepted with (the row keeps it resolved), numbered so the
+            // new attempt's events are not taken for redeliveries of the lost attempt's.
+            StageRequest request = new StageRequest(job.id(), job.tenant(), job.route(), job.route().first(),
+                    job.replyTo(), job.payload(), next);
+            outbox.append(Topics.requests(request.stage()),
+                    Envelope.withId(request.idPrefix(), EventTypes.STAGE_REQUEST, JobService.SOURCE, job.id(), request));
+            redispatched.increment();
+            log.warn("Job {}: {}", job.id(), note);
+        });
+        return updated;
+    }
+
+    private Optional<Job> giveUp(Job job) {
+        String reason = "worker lost " + job.attempts() + " times: no stage reported on the job for "
+                + leaseOf(job).toSeconds() + " s after attempt " + job.attempts() + " of " + settings.maxAttempts();
+        Optional<Job> failed = jobs.transition(job.id(),
+                new JobChange(JobStatus.FAILED, null, reason, null, new Failure(ErrorCode.UNAVAILABLE, reason)));
+        failed.ifPresent(row -> {
+            // A worker that was only slow, not gone, stops instead of working for nobody
+            outbox.append(Topics.CONTROL, Envelope.withId(job.id() + ":cancel", EventTypes.CANCEL, JobService.SOURCE,
+                    job.id(), new CancelRequest(job.id(), reason)));
+            lost.increment();
+            log.warn("Job {}: failed, {}", job.id(), reason);
+        });
+        return failed;
+    }
+
+    /** The lease that expired, for the message: a job nobody started had the queued one. */
+    private Duration leaseOf(Job job) {
+        return job.status() == JobStatus.QUEUED ? settings.queuedLease() : settings.lease();
+    }
+
+    private void reapSafely() {
+        try {
+            reapOnce();
+        } catch (RuntimeException e) { // database down: the next round tries again
+            log.warn("Job reaper round failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "job-reaper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = settings.reaperInterval().toMillis();
+        started.scheduleWithFixedDelay(this::reapSafely, every, every, TimeUnit.MILLISECONDS);
+        executor = started;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService current = executor;
+        executor = null;
+        if (current != null) {
+            current.shutdown();
+            try {
+                if (!current.awaitTermination(10, TimeUnit.SECONDS)) {
+                    current.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                current.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+
+    /** Stops before the outbox relay (which stops at DEFAULT_PHASE - 1000), so what it appends is published. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 500;
+    }
+}

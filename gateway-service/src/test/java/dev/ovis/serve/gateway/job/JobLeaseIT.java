@@ -1,0 +1,228 @@
+package dev.ovis.serve.gateway.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.chat.ChatMessage;
+import dev.ovis.serve.common.chat.ChatResult;
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.ContentPart;
+import dev.ovis.serve.common.chat.FinishReason;
+import dev.ovis.serve.common.chat.Role;
+import dev.ovis.serve.common.chat.SamplingParams;
+import dev.ovis.serve.common.chat.Usage;
+import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.envelope.EventTypes;
+import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.JobResult;
+import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.StageRequest;
+import dev.ovis.serve.gateway.GatewayIntegrationTest;
+import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.TopicRecorder;
+import dev.ovis.serve.gateway.outbox.Outbox;
+import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Leases and recovery on the real Kafka and PostgreSQL: a job whose worker vanished is dispatched
+ * again by the reaper (the scheduled one, every 300 ms in these tests) and answered once; after the
+ * last attempt it fails with the reason; reapers racing on one database never dispatch a job twice.
+ * A lease is made to expire by moving {@code lease_until} into the past rather than by waiting the
+ * configured minute out.
+ */
+class JobLeaseIT extends GatewayIntegrationTest {
+
+    private static final Route LLM_ONLY = new Route(List.of(Stage.LLM));
+    private static TopicRecorder<StageRequest> llmRequests;
+
+    @Autowired
+    JobService service;
+    @Autowired
+    JobRepository repository;
+    @Autowired
+    JobReaper reaper;
+    @Autowired
+    Outbox outbox;
+    @Autowired
+    TransactionTemplate transactions;
+    @Autowired
+    GatewayProperties properties;
+    @Autowired
+    EnvelopePublisher publisher;
+    @Autowired
+    JdbcClient jdbc;
+
+    @BeforeEach
+    void recordRequests() {
+        if (llmRequests == null) {
+            llmRequests = new TopicRecorder<>(Topics.LLM_REQUESTS, StageRequest.class);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (llmRequests != null) {
+            llmRequests.close();
+            llmRequests = null;
+        }
+    }
+
+    @Test
+    void aJobWhoseWorkerVanishedIsDispatchedAgainAndAnsweredOnce() {
+        String jobId = submit();
+        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 1);
+        // the first worker starts, then dies: no heartbeat any more
+        publish(jobId + ":llm:running", EventTypes.JOB_STARTED, JobEvent.started(jobId, Stage.LLM));
+        await().atMost(WAIT).until(() -> row(jobId).status() == JobStatus.RUNNING);
+        expireLease(jobId);
+
+        // then the reaper sends the same request again, numbered as attempt 2
+        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 2);
+        Envelope<StageRequest> again = llmRequests.of(jobId).get(1);
+        assertThat(again.id()).isEqualTo(jobId + ":llm@2");
+        assertThat(again.data().attempt()).isEqualTo(2);
+        assertThat(again.data().payload()).isEqualTo(llmRequests.of(jobId).getFirst().data().payload());
+        Job redispatched = row(jobId);
+        assertThat(redispatched.attempts()).isEqualTo(2);
+        assertThat(redispatched.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(redispatched.message()).contains("worker lost", "attempt 2 of 3");
+
+        // and the second attempt's events are applied, not dropped as repeats of the first's
+        publish(jobId + ":llm@2:running", EventTypes.JOB_STARTED,
+                new JobEvent(jobId, Stage.LLM, JobStatus.RUNNING, 0.1, "attempt 2 started", null, null));
+        await().atMost(WAIT).until(() -> "attempt 2 started".equals(row(jobId).message()));
+        // its heartbeats keep the lease alive
+        expireLease(jobId);
+        publish(jobId + ":llm@2:heartbeat:1", EventTypes.JOB_HEARTBEAT,
+                new JobEvent(jobId, Stage.LLM, JobStatus.RUNNING, null, null, null, null));
+        await().atMost(WAIT).until(() -> leaseUntil(jobId).isAfter(Instant.now().plusSeconds(30)));
+        publish(jobId + ":llm@2:succeeded", EventTypes.JOB_SUCCEEDED, JobEvent.succeeded(jobId, Stage.LLM, answer("second")));
+        await().atMost(WAIT).until(() -> row(jobId).status() == JobStatus.SUCCEEDED);
+        int version = row(jobId).version();
+
+        // a late answer of the lost first attempt changes nothing: the job is answered once
+        publish(jobId + ":llm:succeeded", EventTypes.JOB_SUCCEEDED, JobEvent.succeeded(jobId, Stage.LLM, answer("first")));
+        publish(jobId + ":llm:marker", EventTypes.JOB_FAILED, JobEvent.failed(jobId, Stage.LLM,
+                new dev.ovis.serve.common.job.Failure(ErrorCode.INTERNAL, "late")));
+        await().atMost(WAIT).until(() -> processed(jobId + ":llm:marker"));
+        Job done = row(jobId);
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.result().chat().text()).isEqualTo("second");
+        assertThat(done.version()).isEqualTo(version);
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(llmRequests.of(jobId)).hasSize(2);
+    }
+
+    @Test
+    void aJobNobodyTakesFailsWithTheReasonAfterTheLastAttempt() {
+        String jobId = submit();
+        for (int attempt = 2; attempt <= 3; attempt++) {
+            int expected = attempt;
+            expireLease(jobId);
+            await().atMost(WAIT).until(() -> row(jobId).attempts() == expected);
+        }
+        expireLease(jobId);
+
+        await().atMost(WAIT).until(() -> row(jobId).status() == JobStatus.FAILED);
+        Job failed = row(jobId);
+        assertThat(failed.failure().code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(failed.failure().detail()).startsWith("worker lost 3 times");
+        assertThat(failed.attempts()).isEqualTo(3);
+        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 3);
+        assertThat(llmRequests.of(jobId)).extracting(Envelope::id)
+                .containsExactly(jobId + ":llm", jobId + ":llm@2", jobId + ":llm@3");
+        assertThat(outboxIds(jobId)).contains(jobId + ":cancel");
+    }
+
+    @Test
+    void reapersRacingOnOneDatabaseDispatchEachExpiredJobOnce() throws Exception {
+        List<String> jobIds = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            jobIds.add(submit());
+        }
+        // a second gateway's reaper on the same database, besides this one's (and its scheduled rounds)
+        JobReaper other = new JobReaper(repository, outbox, transactions, service, properties, new SimpleMeterRegistry());
+        jdbc.sql("update jobs set lease_until = now() - interval '1 second' where id in (:ids)")
+                .param("ids", jobIds).update();
+
+        CyclicBarrier start = new CyclicBarrier(4);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<Job>>> rounds = new ArrayList<>();
+            for (JobReaper each : List.of(reaper, other, reaper, other)) {
+                rounds.add(threads.submit((Callable<List<Job>>) () -> {
+                    start.await();
+                    return each.reapOnce();
+                }));
+            }
+            for (Future<List<Job>> round : rounds) {
+                round.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        for (String jobId : jobIds) {
+            assertThat(row(jobId).attempts()).as(jobId).isEqualTo(2);
+            assertThat(outboxIds(jobId)).as(jobId).containsExactly(jobId + ":llm", jobId + ":llm@2");
+        }
+    }
+
+    private String submit() {
+        JobPayload payload = JobPayload.of(new ChatTask("tiny", List.of(
+                new ChatMessage(Role.USER, List.of(ContentPart.text("hi")))), SamplingParams.REFERENCE, false));
+        return service.submit("tenant-a", payload, LLM_ONLY, null, null).block().job().id();
+    }
+
+    private static JobResult answer(String text) {
+        return JobResult.of(new ChatResult("tiny", text, FinishReason.STOP, new Usage(1, 1), null));
+    }
+
+    private void publish(String id, String type, JobEvent event) {
+        publisher.publish(Topics.JOB_EVENTS, Envelope.withId(id, type, "test-stage", event.jobId(), event));
+    }
+
+    private Job row(String jobId) {
+        return repository.find("tenant-a", jobId).orElseThrow();
+    }
+
+    private void expireLease(String jobId) {
+        jdbc.sql("update jobs set lease_until = now() - interval '1 second' where id = :id").param("id", jobId).update();
+    }
+
+    private Instant leaseUntil(String jobId) {
+        return jdbc.sql("select lease_until from jobs where id = :id").param("id", jobId)
+                .query(Timestamp.class).single().toInstant();
+    }
+
+    private boolean processed(String envelopeId) {
+        return jdbc.sql("select count(*) from processed_events where envelope_id = :id").param("id", envelopeId)
+                .query(Long.class).single() == 1;
+    }
+
+    private List<String> outboxIds(String jobId) {
+        return jdbc.sql("select envelope->>'id' from outbox where message_key = :id order by id").param("id", jobId)
+                .query(String.class).list();
+    }
+}
