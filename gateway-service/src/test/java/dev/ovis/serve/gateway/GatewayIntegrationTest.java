@@ -2,7 +2,11 @@ package dev.ovis.serve.gateway;
 
 import dev.ovis.serve.infra.test.SharedInfrastructure;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Autowired;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -39,8 +43,23 @@ public abstract class GatewayIntegrationTest {
     protected static final String KEY_CAPPED = "key-tenant-capped";
     protected static final Duration WAIT = Duration.ofSeconds(30);
 
-    @Autowired
+    /**
+     * A client that opens a connection per request. KNOWN BUG (docs/reliability.md, "Known bugs"):
+     * on a kept-alive connection, after a large 200 page of GET /v1/jobs and then an error answer,
+     * the gateway sometimes never reads the next request, which then waits out the timeout (reproduced
+     * with plain HTTP/1.1 clients, present before wave 2). The tests here are about answers, not
+     * about that bug, so they do not reuse connections; the bug stays open and visible.
+     */
     protected WebTestClient web;
+
+    @LocalServerPort
+    private int port;
+
+    @BeforeEach
+    void unpooledClient() {
+        web = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+                .baseUrl("http://127.0.0.1:" + port).responseTimeout(WAIT).build();
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {

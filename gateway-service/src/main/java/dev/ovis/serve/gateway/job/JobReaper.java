@@ -1,5 +1,6 @@
 package dev.ovis.serve.gateway.job;
 
+import dev.ovis.serve.gateway.PeriodicTask;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
@@ -16,9 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -47,7 +45,7 @@ public class JobReaper implements SmartLifecycle {
     private final GatewayProperties.Jobs settings;
     private final Counter redispatched;
     private final Counter lost;
-    private volatile ScheduledExecutorService executor;
+    private final PeriodicTask task = new PeriodicTask("job-reaper");
 
     JobReaper(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, JobService service,
               GatewayProperties properties, MeterRegistry meters) {
@@ -130,36 +128,17 @@ public class JobReaper implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "job-reaper");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = settings.reaperInterval().toMillis();
-        started.scheduleWithFixedDelay(this::reapSafely, every, every, TimeUnit.MILLISECONDS);
-        executor = started;
+        task.start(this::reapSafely, settings.reaperInterval(), settings.reaperInterval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService current = executor;
-        executor = null;
-        if (current != null) {
-            current.shutdown();
-            try {
-                if (!current.awaitTermination(10, TimeUnit.SECONDS)) {
-                    current.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                current.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
+        task.stop(Duration.ofSeconds(10));
     }
 
     @Override
     public boolean isRunning() {
-        return executor != null;
+        return task.running();
     }
 
     /** Stops before the outbox relay (which stops at DEFAULT_PHASE - 1000), so what it appends is published. */

@@ -1,12 +1,10 @@
 package dev.ovis.serve.gateway.job;
 
+import dev.ovis.serve.gateway.PeriodicTask;
 import dev.ovis.serve.gateway.GatewayProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -27,7 +25,7 @@ class RetentionPurge implements SmartLifecycle {
 
     private final JdbcClient jdbc;
     private final GatewayProperties.Retention settings;
-    private volatile ScheduledExecutorService executor;
+    private final PeriodicTask task = new PeriodicTask("retention-purge");
 
     RetentionPurge(JdbcClient jdbc, GatewayProperties properties) {
         this.jdbc = jdbc;
@@ -73,29 +71,18 @@ class RetentionPurge implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "retention-purge");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = settings.interval().toMillis();
         // a first purge a minute after start-up, not during it
-        started.scheduleWithFixedDelay(this::purgeQuietly, Math.min(interval, Duration.ofMinutes(1).toMillis()), interval,
-                TimeUnit.MILLISECONDS);
-        executor = started;
+        Duration first = settings.interval().compareTo(Duration.ofMinutes(1)) < 0 ? settings.interval() : Duration.ofMinutes(1);
+        task.start(this::purgeQuietly, first, settings.interval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService current = executor;
-        executor = null;
-        if (current != null) {
-            current.shutdownNow();
-        }
+        task.stop(Duration.ZERO);
     }
 
     @Override
     public boolean isRunning() {
-        return executor != null;
+        return task.running();
     }
 }

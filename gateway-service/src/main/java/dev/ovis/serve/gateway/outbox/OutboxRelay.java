@@ -1,5 +1,6 @@
 package dev.ovis.serve.gateway.outbox;
 
+import dev.ovis.serve.gateway.PeriodicTask;
 import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.support.kafka.PublishException;
 import io.micrometer.core.instrument.Gauge;
@@ -9,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +43,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final AtomicBoolean nudged = new AtomicBoolean();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong();
-    private volatile ScheduledExecutorService executor;
+    private final PeriodicTask task = new PeriodicTask("outbox-relay");
 
     OutboxRelay(OutboxStore store, OutboxSender sender, TransactionOperations transactions,
                 GatewayProperties.Outbox settings, UndeliverableMessages undeliverable, MeterRegistry meters) {
@@ -61,14 +60,12 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** Asks for a publishing round now (called after a transaction that appended rows commits). */
     public void nudge() {
-        ScheduledExecutorService current = executor;
-        if (current != null && nudged.compareAndSet(false, true)) {
-            try {
-                current.execute(() -> {
-                    nudged.set(false);
-                    drain();
-                });
-            } catch (RuntimeException rejected) {
+        if (task.running() && nudged.compareAndSet(false, true)) {
+            boolean queued = task.runNow(() -> {
+                nudged.set(false);
+                drain();
+            });
+            if (!queued) {
                 nudged.set(false); // shutting down: the next start's poll publishes it
             }
         }
@@ -209,36 +206,17 @@ public class OutboxRelay implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "outbox-relay");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long poll = settings.pollInterval().toMillis();
-        started.scheduleWithFixedDelay(this::drain, 0, poll, TimeUnit.MILLISECONDS);
-        executor = started;
+        task.start(this::drain, Duration.ZERO, settings.pollInterval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService current = executor;
-        executor = null;
-        if (current != null) {
-            current.shutdown();
-            try {
-                if (!current.awaitTermination(settings.sendTimeout().plus(Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS)) {
-                    current.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                current.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
+        task.stop(settings.sendTimeout().plus(Duration.ofSeconds(1)));
     }
 
     @Override
     public boolean isRunning() {
-        return executor != null;
+        return task.running();
     }
 
     /** Stops after the web server (which stops at a higher phase) and before the Kafka producer closes. */
