@@ -3,13 +3,10 @@ package dev.ovis.serve.gateway.batch;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.files.FileRecord;
 import dev.ovis.serve.gateway.files.FileService;
-import dev.ovis.serve.gateway.job.ChatRequests;
 import dev.ovis.serve.gateway.job.Job;
 import dev.ovis.serve.gateway.job.JobService;
-import dev.ovis.serve.gateway.job.Submission;
 import dev.ovis.serve.gateway.model.ModelCatalog;
 import dev.ovis.serve.gateway.problem.ApiException;
-import dev.ovis.serve.support.storage.ObjectStoreException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -61,7 +58,7 @@ class BatchRunner {
     private final BatchRepository batches;
     private final FileService files;
     private final JobService jobs;
-    private final LineRequests requests;
+    private final LineSubmitter submitter;
     private final ModelCatalog catalog;
     private final TransactionTemplate transactions;
     private final BatchProperties properties;
@@ -73,7 +70,7 @@ class BatchRunner {
         this.batches = batches;
         this.files = files;
         this.jobs = jobs;
-        this.requests = requests;
+        this.submitter = new LineSubmitter(requests, jobs, properties.prepareTimeout());
         this.catalog = catalog;
         this.transactions = transactions;
         this.properties = properties;
@@ -180,33 +177,20 @@ class BatchRunner {
      * stays unsubmitted and is tried again on a later tick.
      */
     private boolean submit(Batch batch, BatchRepository.OpenItem item) {
-        ErrorCode code;
-        String detail;
-        try {
-            ChatRequests.Prepared prepared = requests.prepare(batch.tenant(), batch.endpoint(), item.body())
-                    .block(properties.prepareTimeout());
-            Submission submission = jobs.submit(batch.tenant(), prepared.payload(), prepared.route(),
-                    "batch/" + batch.id() + "/" + item.line(), null).block(Duration.ofSeconds(30));
-            batches.setJob(batch.id(), item.line(), submission.job().id());
+        LineSubmitter.Outcome outcome = submitter.submit(batch.tenant(), batch.endpoint(), item.body(),
+                "batch/" + batch.id() + "/" + item.line());
+        if (outcome instanceof LineSubmitter.Submitted submitted) {
+            batches.setJob(batch.id(), item.line(), submitted.jobId());
             return true;
-        } catch (ApiException refused) {
-            code = refused.code();
-            detail = refused.detail();
-        } catch (ObjectStoreException failed) {
-            code = failed.code();
-            detail = failed.getMessage();
-        } catch (IllegalArgumentException | NullPointerException invalid) {
-            // a task record's own rule (compact constructor), as the endpoint would answer it
-            code = ErrorCode.INVALID_REQUEST;
-            detail = invalid.getMessage();
         }
-        if (code.isTransient()) {
-            log.debug("Line {} of batch {} waits: {}", item.line(), batch.id(), detail);
+        LineSubmitter.Refused refused = (LineSubmitter.Refused) outcome;
+        if (refused.retryLater()) {
+            log.debug("Line {} of batch {} waits: {}", item.line(), batch.id(), refused.detail());
             return false;
         }
         String key = BatchLines.key(batch.id(), item.line());
         batches.finishItem(batch.id(), item.line(), false, lines.httpError(key, item.customId(), BatchLines.requestId(key),
-                code, detail));
+                refused.code(), refused.detail()));
         return true;
     }
 

@@ -1,12 +1,7 @@
 package dev.ovis.serve.gateway.batch;
 
-import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.gateway.job.ChatRequests;
 import dev.ovis.serve.gateway.job.Job;
 import dev.ovis.serve.gateway.job.JobService;
-import dev.ovis.serve.gateway.job.Submission;
-import dev.ovis.serve.gateway.problem.ApiException;
-import dev.ovis.serve.support.storage.ObjectStoreException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +23,7 @@ class PipelineRunner {
 
     private final PipelineRepository requests;
     private final PipelinePublisher publisher;
-    private final LineRequests lineRequests;
+    private final LineSubmitter submitter;
     private final JobService jobs;
     private final TransactionTemplate transactions;
     private final PipelineProperties properties;
@@ -39,7 +34,7 @@ class PipelineRunner {
                    TransactionTemplate transactions, PipelineProperties properties, BatchProperties batch, BatchLines lines) {
         this.requests = requests;
         this.publisher = publisher;
-        this.lineRequests = lineRequests;
+        this.submitter = new LineSubmitter(lineRequests, jobs, batch.prepareTimeout());
         this.jobs = jobs;
         this.transactions = transactions;
         this.properties = properties;
@@ -65,32 +60,19 @@ class PipelineRunner {
             requests.answered(request.tenant(), request.customId());
             return;
         }
-        ErrorCode code;
-        String detail;
-        try {
-            ChatRequests.Prepared prepared = lineRequests.prepare(request.tenant(), request.endpoint(), request.body())
-                    .block(batch.prepareTimeout());
-            Submission submission = jobs.submit(request.tenant(), prepared.payload(), prepared.route(),
-                    "pipeline/" + request.customId(), null).block(Duration.ofSeconds(30));
-            requests.setJob(request.tenant(), request.customId(), submission.job().id());
+        LineSubmitter.Outcome outcome = submitter.submit(request.tenant(), request.endpoint(), request.body(),
+                "pipeline/" + request.customId());
+        if (outcome instanceof LineSubmitter.Submitted submitted) {
+            requests.setJob(request.tenant(), request.customId(), submitted.jobId());
             return;
-        } catch (ApiException refused) {
-            code = refused.code();
-            detail = refused.detail();
-        } catch (ObjectStoreException failed) {
-            code = failed.code();
-            detail = failed.getMessage();
-        } catch (IllegalArgumentException | NullPointerException invalid) {
-            code = ErrorCode.INVALID_REQUEST;
-            detail = invalid.getMessage();
         }
-        if (code.isTransient()) {
-            // the suite's backpressure (429/503) or a store that is down: left for a later tick
-            log.debug("Pipeline request {} waits: {}", request.customId(), detail);
+        LineSubmitter.Refused refused = (LineSubmitter.Refused) outcome;
+        if (refused.retryLater()) {
+            log.debug("Pipeline request {} waits: {}", request.customId(), refused.detail());
             return;
         }
         publisher.send(request.replyTopic(), request.customId(),
-                lines.httpError(key, request.customId(), BatchLines.requestId(key), code, detail));
+                lines.httpError(key, request.customId(), BatchLines.requestId(key), refused.code(), refused.detail()));
         requests.answered(request.tenant(), request.customId());
     }
 }
