@@ -4,8 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -18,6 +26,9 @@ import reactor.core.publisher.Flux;
 class MediaIT extends GatewayIntegrationTest {
 
     private static final int LIMIT = 1024 * 1024;
+
+    @LocalServerPort
+    int port;
 
     @Test
     void anUploadOverTheLimitIsRefusedWith413WhetherOrNotItsLengthIsDeclared() {
@@ -39,6 +50,51 @@ class MediaIT extends GatewayIntegrationTest {
                 .body(chunks, DataBuffer.class).exchange()
                 .expectStatus().isEqualTo(413)
                 .expectBody().jsonPath("$.code").isEqualTo("media-too-large");
+    }
+
+    /**
+     * A client that sends its whole body whatever the answer (as most do) reads the whole 413 and a
+     * clean end of the connection: the gateway reads the rest of the body before it answers and
+     * closes. Closing with the body unread would make the kernel answer the client's next bytes with a
+     * reset, which fails the client's writes and throws the answer away on its side (UnreadBody).
+     */
+    @Test
+    void aClientSendingItsWholeBodyAfterAnEarly413ReadsTheWholeAnswer() throws Exception {
+        byte[] big = TestMedia.png(4 * LIMIT);
+        for (int round = 0; round < 3; round++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(20_000);
+                CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                    try {
+                        OutputStream out = socket.getOutputStream();
+                        out.write(("POST /v1/media HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY_A
+                                + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + big.length + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        out.write(big);
+                        out.flush();
+                        socket.shutdownOutput();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).as("the whole answer, then a clean end").startsWith("HTTP/1.1 413").contains("media-too-large");
+                sent.get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** {@code Expect: 100-continue}: the body is refused from its declared length and never asked for. */
+    @Test
+    void aClientExpecting100ContinueGetsThe413Instead() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /v1/media HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY_A
+                    + "\r\nContent-Type: application/octet-stream\r\nExpect: 100-continue\r\nContent-Length: " + (4 * LIMIT)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").doesNotContain("100 Continue").contains("media-too-large");
+        }
     }
 
     @Test
