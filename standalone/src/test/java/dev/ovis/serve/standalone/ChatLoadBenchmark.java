@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.chat.ChatMessage;
 import dev.ovis.serve.common.chat.ContentPart;
 import dev.ovis.serve.common.chat.Role;
@@ -29,6 +30,7 @@ import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
+import dev.ovis.serve.support.observability.RecentSpans;
 import dev.ovis.serve.support.stage.StageContext;
 import dev.ovis.serve.support.stage.StageHandler;
 import dev.ovis.serve.support.stage.StageOutcome;
@@ -143,9 +145,11 @@ class ChatLoadBenchmark {
                 sampling, false);
         List<Long> api = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
+        List<String> traces = new ArrayList<>();
         for (int i = 0; i < overheadRuns + 5; i++) {
             long t0 = System.nanoTime();
-            if (send(http, run, body) != 200) {
+            HttpResponse<Void> response = exchange(http, run, body);
+            if (response.statusCode() != 200) {
                 throw new IllegalStateException("the API refused the benchmark request");
             }
             long t1 = System.nanoTime();
@@ -158,6 +162,7 @@ class ChatLoadBenchmark {
             if (i >= 5) {
                 api.add(t1 - t0);
                 direct.add(t2 - t1);
+                response.headers().firstValue("X-Trace-Id").ifPresent(traces::add);
             }
         }
         Collections.sort(api);
@@ -165,6 +170,54 @@ class ChatLoadBenchmark {
         report(String.format("overhead (text, %d runs, 1 client): API p50 %.1f ms p95 %.1f ms; in-process llm stage p50 %.1f ms"
                         + " p95 %.1f ms; added p50 %.1f ms", api.size(), ms(api, 0.5), ms(api, 0.95), ms(direct, 0.5),
                 ms(direct, 0.95), ms(api, 0.5) - ms(direct, 0.5)));
+        Thread.sleep(1000); // the last spans (acks) end just after the answer
+        hops(traces);
+    }
+
+    /**
+     * Where the time of one text chat goes, from the spans of its trace (the one-JVM run keeps them
+     * all in {@link RecentSpans#jvm()}): the gateway before the job is stored (parsing, auth, rate
+     * limit), the job's transaction, the outbox relay's wake-up, the Kafka hop to the llm stage, the
+     * llm stage until its last stream chunk is sent, and that chunk's way back to the client.
+     */
+    private static void hops(List<String> traceIds) throws IOException {
+        String[] names = {"gateway before the job is stored", "job submit (transaction)", "outbox relay until send",
+            "Kafka to the llm stage", "llm stage until its answer is sent", "answer back to the client"};
+        List<List<Long>> hops = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            hops.add(new ArrayList<>());
+        }
+        int complete = 0;
+        for (String traceId : traceIds) {
+            List<RecentSpans.SpanView> spans = RecentSpans.jvm().trace(traceId);
+            var root = first(spans, "http post /v1/chat/completions");
+            var submit = first(spans, "job submit");
+            var relay = first(spans, "outbox publish " + Topics.requests(Stage.LLM));
+            var process = first(spans, Topics.requests(Stage.LLM) + " process");
+            var answer = spans.stream().filter(span -> span.name().startsWith("ovis.stream.v1.") && span.name().endsWith(" send"))
+                    .reduce((a, b) -> b).orElse(null);
+            if (root == null || submit == null || relay == null || process == null || answer == null) {
+                continue;
+            }
+            complete++;
+            long rootEnd = root.startEpochNanos() + (long) (root.durationMillis() * 1e6);
+            long submitEnd = submit.startEpochNanos() + (long) (submit.durationMillis() * 1e6);
+            long[] marks = {root.startEpochNanos(), submit.startEpochNanos(), submitEnd, relay.startEpochNanos(),
+                process.startEpochNanos(), answer.startEpochNanos(), rootEnd};
+            for (int i = 0; i < names.length; i++) {
+                hops.get(i).add(marks[i + 1] - marks[i]);
+            }
+        }
+        StringBuilder line = new StringBuilder(String.format("hops of a text chat (%d traces, p50 / p95):", complete));
+        for (int i = 0; i < names.length; i++) {
+            Collections.sort(hops.get(i));
+            line.append(String.format("%n  %-36s %6.1f ms / %6.1f ms", names[i], ms(hops.get(i), 0.5), ms(hops.get(i), 0.95)));
+        }
+        report(line.toString());
+    }
+
+    private static RecentSpans.SpanView first(List<RecentSpans.SpanView> spans, String name) {
+        return spans.stream().filter(span -> span.name().equals(name)).findFirst().orElse(null);
     }
 
     /** A stage context that reports nowhere. */
@@ -184,10 +237,15 @@ class ChatLoadBenchmark {
     }
 
     private static int send(HttpClient http, StandaloneRun run, String body) throws IOException, InterruptedException {
+        return exchange(http, run, body).statusCode();
+    }
+
+    private static HttpResponse<Void> exchange(HttpClient http, StandaloneRun run, String body)
+            throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(run.gatewayUrl() + "/v1/chat/completions"))
                 .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + run.apiKey())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request, HttpResponse.BodyHandlers.discarding());
     }
 
     private static double ms(List<Long> sorted, double quantile) {

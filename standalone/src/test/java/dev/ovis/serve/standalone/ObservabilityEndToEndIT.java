@@ -75,20 +75,25 @@ class ObservabilityEndToEndIT {
 
         List<String> services = new ArrayList<>();
         List<String> kinds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
             HttpResponse<String> trace = get(run.gatewayUrl() + "/actuator/traces/" + traceId, run.adminKey());
             assertThat(trace.statusCode()).isEqualTo(200);
             services.clear();
             kinds.clear();
+            names.clear();
             for (JsonNode span : ChatApi.json(trace.body())) {
                 assertThat(span.get("traceId").asString()).isEqualTo(traceId);
                 services.add(span.get("service").asString());
                 kinds.add(span.get("service").asString() + ":" + span.get("kind").asString());
+                names.add(span.get("name").asString());
             }
             assertThat(services).contains("gateway-service", "vision-service", "llm-service");
             // the Kafka hops: gateway → vision and vision → llm are producer/consumer span pairs
             assertThat(kinds).contains("gateway-service:SERVER", "gateway-service:PRODUCER",
                     "vision-service:CONSUMER", "vision-service:PRODUCER", "llm-service:CONSUMER");
+            // the database's share: the job's transaction is a span of its own
+            assertThat(names).contains("job submit");
         });
     }
 

@@ -3,6 +3,7 @@ package dev.ovis.serve.gateway.limit;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.support.observability.TraceParents;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +32,12 @@ public class RateLimitFilter implements WebFilter {
 
     private final RateLimitProperties properties;
     private final SharedRateLimits limits;
+    private final TraceParents traces;
 
-    public RateLimitFilter(RateLimitProperties properties, SharedRateLimits limits) {
+    public RateLimitFilter(RateLimitProperties properties, SharedRateLimits limits, TraceParents traces) {
         this.properties = properties;
         this.limits = limits;
+        this.traces = traces;
     }
 
     @Override
@@ -44,7 +47,7 @@ public class RateLimitFilter implements WebFilter {
             return chain.filter(exchange);
         }
         String tenant = Tenant.of(exchange).id();
-        return Mono.fromCallable(() -> limits.tryTake(tenant))
+        return Mono.fromCallable(() -> traces.inChildSpan("rate limit", () -> limits.tryTake(tenant)))
                 .subscribeOn(Schedulers.boundedElastic())
                 // With PostgreSQL unreachable the request itself cannot be stored either and gets its
                 // own clear error; the limiter does not turn that into a misleading 429.

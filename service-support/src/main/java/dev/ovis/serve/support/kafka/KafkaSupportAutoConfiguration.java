@@ -55,6 +55,9 @@ public class KafkaSupportAutoConfiguration {
             OvisKafkaProperties ovis) {
         Map<String, Object> properties = kafka.buildProducerProperties();
         properties.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.toIntExact(ovis.maxRequestSize().toBytes()));
+        // Kafka 4 waits 5 ms by default to fill a batch; every hop of an interactive request would pay
+        // it. Under load records still share batches (they queue while a request is in flight).
+        properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         connection.ifAvailable(details -> {
             properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, details.getProducer().getBootstrapServers());
             if (details.getProducer().getSecurityProtocol() != null) {

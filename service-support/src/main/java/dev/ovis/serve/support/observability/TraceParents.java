@@ -43,6 +43,14 @@ public final class TraceParents {
     }
 
     /**
+     * Runs {@code work} in a new span named {@code name}, a child of the current span: a step of a
+     * request worth seeing on its own in a trace (a database transaction on the request's path).
+     */
+    public <T> T inChildSpan(String name, Supplier<T> work) {
+        return within(current(), name, work);
+    }
+
+    /**
      * Runs {@code work} in a new span named {@code name}, a child of {@code traceparent} (a root
      * span when it is null or unreadable), and ends the span when the work returns.
      */

@@ -16,9 +16,12 @@ import dev.ovis.serve.support.storage.ObjectStoreException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -191,7 +194,10 @@ final class StageProcessor {
         if (cancelledJobs.contains(jobId)) {
             return cancel(request);
         }
-        publishEvent(request, "running", EventTypes.JOB_STARTED, JobEvent.started(jobId, stage));
+        // Not awaited here: the work starts while the broker acknowledges it (one round trip less
+        // on every hop); awaited before the outcome, which must follow it on the job's partition.
+        CompletableFuture<Void> started = publisher.publishAsync(Topics.JOB_EVENTS, Envelope.withId(
+                eventId(request, stage, "running"), EventTypes.JOB_STARTED, source, jobId, JobEvent.started(jobId, stage)));
         AtomicInteger progressCounter = new AtomicInteger();
         Duration backoff = properties.retryBackoff();
         for (int attempt = 1; ; attempt++) {
@@ -215,6 +221,7 @@ final class StageProcessor {
                 log.error("Job {}: the {} handler threw", jobId, stageName, e);
             }
             context.finish(sendTimeout);
+            awaitSent(started, request);
             if (heartbeat != null && failure == null) {
                 // no heartbeat after a forward: the gateway leases a forwarded job as queued
                 heartbeat.stop();
@@ -290,6 +297,23 @@ final class StageProcessor {
     private Outcome cancel(StageRequest request) {
         publishEvent(request, "cancelled", EventTypes.JOB_CANCELLED, JobEvent.cancelled(request.jobId(), stage));
         return Outcome.CANCELLED;
+    }
+
+    /** Waits for an event sent without waiting; a failure is the publisher's, as if it had been awaited. */
+    private void awaitSent(CompletableFuture<Void> sent, StageRequest request) {
+        try {
+            sent.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("job " + request.jobId() + ": interrupted while waiting for the ack of RUNNING", true, e);
+        } catch (TimeoutException e) {
+            throw new PublishException("job " + request.jobId() + ": no ack of RUNNING within " + sendTimeout, true, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PublishException publish) {
+                throw publish;
+            }
+            throw new PublishException("job " + request.jobId() + ": RUNNING was not published", true, e.getCause());
+        }
     }
 
     private void publishEvent(StageRequest request, String status, String type, JobEvent event) {
