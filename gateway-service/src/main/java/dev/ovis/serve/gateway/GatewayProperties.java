@@ -163,11 +163,14 @@ public record GatewayProperties(
      * @param processedEvents keep the ids of applied job events this long: longer than the job-events
      *                        topic keeps records, so no redelivery can outlive its id
      * @param outbox          keep published and given-up outbox rows this long (for inspection)
+     * @param media           delete media (row and object) nobody uploaded or named in a request for
+     *                        this long; uploads and data URIs would otherwise fill the object store
      * @param interval        how often to purge
      * @param batchSize       rows deleted per statement
      */
     public record Retention(@DefaultValue("14d") @NotNull Duration processedEvents,
                             @DefaultValue("7d") @NotNull Duration outbox,
+                            @DefaultValue("30d") @NotNull Duration media,
                             @DefaultValue("1h") @NotNull Duration interval,
                             @DefaultValue("10000") @Min(1) int batchSize) {
     }

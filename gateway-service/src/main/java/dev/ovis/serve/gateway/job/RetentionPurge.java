@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
  * Deletes bookkeeping that would otherwise grow for ever: ids of applied job events older than
  * {@code retention.processed-events} and outbox rows published or given up longer ago than
  * {@code retention.outbox}. Batches of {@code batch-size} rows, so no statement holds locks for long;
- * every {@code interval}, on one daemon thread. Jobs and media are not purged (see
- * docs/reliability.md).
+ * every {@code interval}, on one daemon thread. Jobs are not purged (see docs/reliability.md);
+ * media are, by {@code MediaRetention}.
  */
 @Component
 class RetentionPurge implements SmartLifecycle {

@@ -17,6 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.http.codec.multipart.PartEventHttpMessageReader;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -71,6 +72,12 @@ class MediaController {
     @GetMapping("/v1/media/{id}")
     Mono<MediaView> get(Tenant tenant, @PathVariable String id) {
         return media.find(tenant.id(), id).map(MediaView::of);
+    }
+
+    /** Deletes the media (row and object), as OpenAI's {@code DELETE /v1/files/{id}} answers: id and {@code deleted}. */
+    @DeleteMapping("/v1/media/{id}")
+    Mono<Map<String, Object>> delete(Tenant tenant, @PathVariable String id) {
+        return media.delete(tenant.id(), id).map(record -> Map.of("id", record.id(), "object", "media", "deleted", true));
     }
 
     @GetMapping("/v1/media/{id}/content")

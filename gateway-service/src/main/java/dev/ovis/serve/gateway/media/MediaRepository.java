@@ -3,6 +3,9 @@ package dev.ovis.serve.gateway.media;
 import dev.ovis.serve.common.media.MediaRef;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
@@ -26,7 +29,7 @@ class MediaRepository {
         jdbc.sql("""
                 insert into media (id, tenant, bucket, object_key, sha256, content_type, size)
                 values (:id, :tenant, :bucket, :key, :sha256, :type, :size)
-                on conflict (tenant, sha256) do nothing""")
+                on conflict (tenant, sha256) do update set last_used_at = now()""")
                 .param("id", UUID.randomUUID().toString())
                 .param("tenant", tenant)
                 .param("bucket", ref.bucket())
@@ -44,6 +47,36 @@ class MediaRepository {
         return jdbc.sql("select * from media where tenant = :tenant and id = :id")
                 .param("tenant", tenant).param("id", id)
                 .query(ROW).optional();
+    }
+
+    /**
+     * Like {@link #find}, for a request that names the media: marks it used. At most once an hour per
+     * item, so naming the same image in every request writes nothing most of the time.
+     */
+    Optional<MediaRecord> findForUse(String tenant, String id) {
+        jdbc.sql("""
+                update media set last_used_at = now()
+                where tenant = :tenant and id = :id and last_used_at < now() - interval '1 hour'""")
+                .param("tenant", tenant).param("id", id)
+                .update();
+        return find(tenant, id);
+    }
+
+    /** Deletes the row of media {@code id} and returns it; empty when there was none. */
+    Optional<MediaRecord> delete(String tenant, String id) {
+        return jdbc.sql("delete from media where tenant = :tenant and id = :id returning *")
+                .param("tenant", tenant).param("id", id)
+                .query(ROW).optional();
+    }
+
+    /** Deletes at most {@code limit} rows of media unused since {@code cutoff} and returns them. */
+    List<MediaRecord> deleteUnusedSince(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                delete from media where id in
+                  (select id from media where last_used_at < :cutoff order by last_used_at limit :limit)
+                returning *""")
+                .param("cutoff", Timestamp.from(cutoff)).param("limit", limit)
+                .query(ROW).list();
     }
 
     private static MediaRecord map(ResultSet rs, int row) throws SQLException {

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -70,9 +72,31 @@ public class MediaService {
                 .subscribeOn(schedulers.db());
     }
 
-    /** The reference of media {@code id} for a job payload; 404 like {@link #find}. */
+    /** The reference of media {@code id} for a job payload, marked used (retention); 404 like {@link #find}. */
     public Mono<MediaRef> resolve(String tenant, String id) {
-        return find(tenant, id).map(MediaRecord::ref);
+        return Mono.fromCallable(() -> repository.findForUse(tenant, id).orElseThrow(() -> ApiException.notFound("media", id)))
+                .subscribeOn(schedulers.db())
+                .map(MediaRecord::ref);
+    }
+
+    /**
+     * Deletes media {@code id} of {@code tenant}: its row, then its object. A job already holding its
+     * reference fails with the stage's "not found" when it gets to it. 404 when there is none.
+     */
+    public Mono<MediaRecord> delete(String tenant, String id) {
+        return Mono.fromCallable(() -> repository.delete(tenant, id).orElseThrow(() -> ApiException.notFound("media", id)))
+                .subscribeOn(schedulers.db())
+                .publishOn(schedulers.storage())
+                .doOnNext(record -> store.delete(record.ref().key()));
+    }
+
+    /** Deletes media unused since {@code cutoff}, rows and objects, at most {@code limit} a call; returns how many. */
+    int deleteUnusedSince(Instant cutoff, int limit) {
+        List<MediaRecord> deleted = repository.deleteUnusedSince(cutoff, limit);
+        for (MediaRecord record : deleted) {
+            store.delete(record.ref().key());
+        }
+        return deleted.size();
     }
 
     /** The bytes of a media item, streamed from the object store on the storage scheduler. */
