@@ -1,4 +1,4 @@
-package dev.ovis.serve.vision.image;
+package dev.ovis.serve.support.image;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
-package dev.ovis.serve.vision.image;
+package dev.ovis.serve.support.image;
 
 import java.util.Optional;
 
-/** The image containers the vision stage decodes, recognised by their magic bytes (never by a client's claim). */
+/** The image containers the services decode, recognised by their magic bytes (never by a client's claim). */
 public enum ImageFormat {
     JPEG("jpeg"), PNG("png"), GIF("gif"), BMP("bmp"), TIFF("tiff"), WEBP("webp");
 
@@ -13,7 +13,7 @@ public enum ImageFormat {
     }
 
     /** The ImageIO format name whose readers decode this container. */
-    String imageIoName() {
+    public String imageIoName() {
         return imageIoName;
     }
 
