@@ -1,6 +1,7 @@
 package dev.ovis.serve.support.image;
 
 import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.support.media.MediaFormat;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
@@ -18,9 +19,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * The one decoder of untrusted image bytes, shared by vision and OCR: the container is recognised by its
- * magic bytes ({@link ImageFormat}), its declared size is checked against a pixel-count and a
- * decoded-bytes limit ({@link DecodedImageSize}) before a single pixel is decoded, and the result is
- * turned upright as its EXIF orientation says. Every way the bytes can be wrong ends in an
+ * magic bytes ({@link MediaFormat}, the sniffer the gateway types uploads with), its declared size is
+ * checked against a pixel-count and a decoded-bytes limit ({@link DecodedImageSize}) before a single
+ * pixel is decoded, and the result is turned upright as its EXIF orientation says. Every way the bytes can be wrong ends in an
  * {@link InvalidImageException} with a precise message. Thread-safe: readers are created per call.
  *
  * @param maxBytes         refuse encoded files larger than this
@@ -62,11 +63,11 @@ public record BoundedImageDecoder(long maxBytes, long maxPixels, long maxDecoded
     }
 
     /** The format of {@code bytes}, or an {@link InvalidImageException} saying why there is none. */
-    public static ImageFormat formatOf(byte[] bytes) throws InvalidImageException {
+    public static MediaFormat formatOf(byte[] bytes) throws InvalidImageException {
         if (bytes.length == 0) {
             throw new InvalidImageException(ErrorCode.CORRUPT_MEDIA, "empty file (0 bytes)");
         }
-        return ImageFormat.sniff(bytes).orElseThrow(() -> new InvalidImageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        return MediaFormat.sniff(bytes).filter(MediaFormat::isImage).orElseThrow(() -> new InvalidImageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 "not an image: not a JPEG, PNG, GIF, BMP, TIFF or WebP (starts with " + hexPrefix(bytes) + ")"));
     }
 
@@ -75,7 +76,7 @@ public record BoundedImageDecoder(long maxBytes, long maxPixels, long maxDecoded
             throw new InvalidImageException(ErrorCode.IMAGE_TOO_LARGE,
                     "file of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
         }
-        ImageFormat format = formatOf(bytes);
+        MediaFormat format = formatOf(bytes);
         if (ContainerScan.truncated(format, bytes)) {
             throw new InvalidImageException(ErrorCode.CORRUPT_MEDIA, format + " is truncated (the container declares more bytes)");
         }
@@ -97,7 +98,7 @@ public record BoundedImageDecoder(long maxBytes, long maxPixels, long maxDecoded
         return new DecodedImage(format, new BufferedImage(image.getColorModel(), upright, image.isAlphaPremultiplied(), null), null);
     }
 
-    private DecodedImage decodePixels(ImageFormat format, ContainerScan scan, byte[] decodable) throws InvalidImageException {
+    private DecodedImage decodePixels(MediaFormat format, ContainerScan scan, byte[] decodable) throws InvalidImageException {
         ImageReader reader = reader(format);
         List<String> warnings = new ArrayList<>();
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(decodable))) {
@@ -114,7 +115,7 @@ public record BoundedImageDecoder(long maxBytes, long maxPixels, long maxDecoded
                 throw new InvalidImageException(ErrorCode.IMAGE_TOO_LARGE, refusal);
             }
             DecodedImage decoded;
-            if (format == ImageFormat.JPEG && scan.jpegComponents() == 4) {
+            if (format == MediaFormat.JPEG && scan.jpegComponents() == 4) {
                 // The JDK decodes CMYK/YCCK JPEGs only as a raw raster.
                 Raster raster = reader.readRaster(0, null);
                 decoded = new DecodedImage(format, null, raster);
@@ -136,7 +137,7 @@ public record BoundedImageDecoder(long maxBytes, long maxPixels, long maxDecoded
     }
 
     /** The JDK's own reader where it has one (its JPEG decoder is libjpeg's), else the first registered. */
-    private static ImageReader reader(ImageFormat format) throws InvalidImageException {
+    private static ImageReader reader(MediaFormat format) throws InvalidImageException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
         ImageReader chosen = null;
         while (readers.hasNext()) {

@@ -1,5 +1,6 @@
 package dev.ovis.serve.support.image;
 
+import dev.ovis.serve.support.media.MediaFormat;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 
@@ -13,7 +14,7 @@ import java.awt.image.Raster;
  * @param adobeCmyk a 4-component JPEG's raw raster, samples stored inverted as Adobe writes them (the JDK
  *                  cannot build a {@link BufferedImage} of it), or {@code null}
  */
-public record DecodedImage(ImageFormat format, BufferedImage image, Raster adobeCmyk) {
+public record DecodedImage(MediaFormat format, BufferedImage image, Raster adobeCmyk) {
 
     public DecodedImage {
         if ((image == null) == (adobeCmyk == null)) {
