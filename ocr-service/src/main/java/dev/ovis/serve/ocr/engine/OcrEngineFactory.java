@@ -8,6 +8,7 @@ import dev.ovis.serve.ocr.detect.DbPostProcessor;
 import dev.ovis.serve.ocr.detect.OnnxTextDetector;
 import dev.ovis.serve.ocr.model.ModelLoader;
 import dev.ovis.serve.ocr.model.OnnxModel;
+import dev.ovis.serve.ocr.paddle.PaddleReader;
 import dev.ovis.serve.ocr.recognize.CharDictionary;
 import dev.ovis.serve.ocr.recognize.OnnxTextRecognizer;
 import dev.ovis.serve.ocr.recognize.TextRecognizer;

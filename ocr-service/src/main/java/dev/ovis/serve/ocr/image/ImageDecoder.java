@@ -1,7 +1,6 @@
 package dev.ovis.serve.ocr.image;
 
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.ocr.engine.OcrException;
 import dev.ovis.serve.support.image.BoundedImageDecoder;
 import dev.ovis.serve.support.image.DecodedImage;
 import dev.ovis.serve.support.image.InvalidImageException;
@@ -27,18 +26,14 @@ public record ImageDecoder(long maxPixels, long maxDecodedBytes) {
         this(maxPixels, DEFAULT_MAX_DECODED_BYTES);
     }
 
-    public RgbImage decode(byte[] bytes) throws OcrException {
-        DecodedImage decoded;
-        try {
-            // animated images: their first frame, as ImageIO reads them
-            decoded = new BoundedImageDecoder(Long.MAX_VALUE, maxPixels, maxDecodedBytes, false, true,
-                    BoundedImageDecoder.Fidelity.STRICT).decode(bytes);
-        } catch (InvalidImageException e) {
-            throw new OcrException(e.code(), e.getMessage(), e);
-        }
+    /** The upright packed RGB of {@code bytes}, or an {@link InvalidImageException} with its code and why. */
+    public RgbImage decode(byte[] bytes) throws InvalidImageException {
+        // animated images: their first frame, as ImageIO reads them
+        DecodedImage decoded = new BoundedImageDecoder(Long.MAX_VALUE, maxPixels, maxDecodedBytes, false, true,
+                BoundedImageDecoder.Fidelity.STRICT).decode(bytes);
         if (decoded.image() == null) {
             // what OCR has always answered for them: ImageIO has no colour conversion for CMYK/YCCK JPEGs
-            throw new OcrException(ErrorCode.CORRUPT_MEDIA, "JPEG data cannot be decoded: a CMYK/YCCK JPEG");
+            throw new InvalidImageException(ErrorCode.CORRUPT_MEDIA, "JPEG data cannot be decoded: a CMYK/YCCK JPEG");
         }
         return RgbImage.of(decoded.image());
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.ocr.engine.OcrException;
+import dev.ovis.serve.support.image.InvalidImageException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,7 +66,7 @@ class ImageDecoderTests {
         // 9 MP is within the 10 MP limit, but 16-bit RGBA makes it 72 MB once decoded
         ImageDecoder tight = new ImageDecoder(10_000_000, 64L << 20);
         assertThatThrownBy(() -> tight.decode(pngHeader(3000, 3000, 16, 6)))
-                .isInstanceOfSatisfying(OcrException.class, e -> {
+                .isInstanceOfSatisfying(InvalidImageException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
                     assertThat(e.getMessage()).contains("3000x3000", "64 bits");
                 });
@@ -138,7 +138,7 @@ class ImageDecoderTests {
     }
 
     private void assertCode(byte[] bytes, ErrorCode code, String detail) {
-        assertThatThrownBy(() -> decoder.decode(bytes)).isInstanceOfSatisfying(OcrException.class, e -> {
+        assertThatThrownBy(() -> decoder.decode(bytes)).isInstanceOfSatisfying(InvalidImageException.class, e -> {
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.getMessage()).contains(detail);
         });
