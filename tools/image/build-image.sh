@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the OCI image of one service without a Docker daemon (docs/adr/0001-deploy-images-without-a-daemon.md):
+# Builds the OCI image of one service without a Docker daemon (docs/adr/0009-deploy-images-without-a-daemon.md):
 #   layer 1  a minimal Debian 12 root filesystem (mmdebstrap, extract variant: only the libraries the
 #            service loads and dash as /bin/sh, no package manager) plus the user ovis (10001) and /tmp
 #   layer 2  a Java runtime cut down with jlink to the modules Spring Boot and the services use

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens ONNX Runtime sessions on CUDA when this build ({@code -Pgpu}: onnxruntime_gpu) and the host provide
  * it, on the CPU otherwise. The choice is made once per factory, by probing {@code addCUDA} (which throws on
- * the CPU build and on hosts without a usable GPU), and logged once per JVM with its reason.
+ * the CPU build and on hosts without a usable GPU), and logged once per JVM with its reason. The only way the
+ * services open ONNX Runtime sessions (vision, llm, OCR, video): session options, threads and the provider are
+ * set here and nowhere else. Every session it opens is the caller's to close.
  */
 public final class OnnxSessionFactory {
 
@@ -71,7 +73,34 @@ public final class OnnxSessionFactory {
         if (!provider.cuda()) {
             MemoryCheck.beforeLoading(graph);
         }
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions so = sessionOptions()) {
+            return env.createSession(graph.toString(), so);
+        }
+    }
+
+    /**
+     * Opens a graph held in memory (small models shipped inside a jar, such as OCR's). The caller closes the
+     * session. No memory check: the bytes are already on the heap.
+     */
+    public OrtSession open(byte[] graph) throws OrtException {
+        try (OrtSession.SessionOptions so = sessionOptions()) {
+            return env.createSession(graph, so);
+        }
+    }
+
+    /** The environment sessions of this factory live in, for the tensors fed to them. */
+    public OrtEnvironment environment() {
+        return env;
+    }
+
+    /**
+     * The options of every session of the suite, in this one place; ONNX Runtime copies them into the
+     * session, so the caller closes them as soon as the session is created. Inter-op threads are left
+     * alone: sessions run sequentially, where ONNX Runtime ignores them.
+     */
+    private OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
@@ -79,7 +108,10 @@ public final class OnnxSessionFactory {
             if (provider.cuda()) {
                 so.addCUDA(options.cudaDeviceId());
             }
-            return env.createSession(graph.toString(), so);
+            return so;
+        } catch (OrtException | RuntimeException e) {
+            so.close();
+            throw e;
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.Test;
 
 class OnnxSessionFactoryTests {
@@ -35,5 +36,21 @@ class OnnxSessionFactoryTests {
         sessions.close();
         sessions.close();
         assertThatThrownBy(sessions::decoder).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void opensAGraphHeldInMemoryAsItOpensTheFile() throws Exception {
+        // given: the tiny vision graph as a file and as bytes (OCR's models come from a jar, as bytes)
+        var dir = ModelDirectory.open(TinyFixture.DIR);
+        var factory = new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.CPU, 0, 1));
+        byte[] bytes = java.nio.file.Files.readAllBytes(dir.visionGraph());
+
+        // when
+        try (OrtSession fromFile = factory.open(dir.visionGraph()); OrtSession fromBytes = factory.open(bytes)) {
+            // then
+            assertThat(fromBytes.getInputNames()).isEqualTo(fromFile.getInputNames());
+            assertThat(fromBytes.getOutputNames()).isEqualTo(fromFile.getOutputNames());
+        }
+        assertThat(factory.environment()).isSameAs(OrtEnvironment.getEnvironment());
     }
 }

@@ -5,6 +5,7 @@ import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.gateway.BlockingSchedulers;
 import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.support.media.MediaFormat;
 import dev.ovis.serve.support.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,7 +110,7 @@ public class MediaService {
         if (spooled.size() == 0) {
             return Mono.error(new ApiException(ErrorCode.INVALID_REQUEST, "the upload is empty"));
         }
-        String contentType = MediaTypeSniffer.sniff(spooled.head()).orElse(null);
+        String contentType = MediaFormat.sniff(spooled.head()).map(MediaFormat::contentType).orElse(null);
         if (contentType == null) {
             return Mono.error(new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "the bytes are not a supported image (JPEG, PNG, GIF, WebP, BMP, TIFF) or video "

@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway.media;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.support.media.MediaFormat;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,7 +27,7 @@ final class UploadSpool {
 
     private final MessageDigest digest;
     private final long maxBytes;
-    private final byte[] head = new byte[MediaTypeSniffer.HEAD_BYTES];
+    private final byte[] head = new byte[MediaFormat.HEAD_BYTES];
     private long size;
 
     private UploadSpool(long maxBytes) {

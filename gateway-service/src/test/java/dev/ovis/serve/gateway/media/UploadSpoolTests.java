@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.support.media.MediaFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -31,8 +32,8 @@ class UploadSpoolTests {
 
         assertThat(spooled.size()).isEqualTo(bytes.length);
         assertThat(spooled.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-        assertThat(spooled.head()).hasSize(MediaTypeSniffer.HEAD_BYTES)
-                .isEqualTo(java.util.Arrays.copyOf(bytes, MediaTypeSniffer.HEAD_BYTES));
+        assertThat(spooled.head()).hasSize(MediaFormat.HEAD_BYTES)
+                .isEqualTo(java.util.Arrays.copyOf(bytes, MediaFormat.HEAD_BYTES));
         assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
     }
 

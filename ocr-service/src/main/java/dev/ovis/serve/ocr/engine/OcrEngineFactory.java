@@ -1,11 +1,14 @@
 package dev.ovis.serve.ocr.engine;
 
 import ai.onnxruntime.OrtException;
+import dev.ovis.serve.model.OnnxRuntimeOptions;
+import dev.ovis.serve.model.OnnxSessionFactory;
 import dev.ovis.serve.ocr.classify.OnnxOrientationClassifier;
 import dev.ovis.serve.ocr.detect.DbPostProcessor;
 import dev.ovis.serve.ocr.detect.OnnxTextDetector;
 import dev.ovis.serve.ocr.model.ModelLoader;
 import dev.ovis.serve.ocr.model.OnnxModel;
+import dev.ovis.serve.ocr.paddle.PaddleReader;
 import dev.ovis.serve.ocr.recognize.CharDictionary;
 import dev.ovis.serve.ocr.recognize.OnnxTextRecognizer;
 import dev.ovis.serve.ocr.recognize.TextRecognizer;
@@ -48,25 +51,28 @@ public final class OcrEngineFactory implements AutoCloseable {
     }
 
     private PaddleReader paddle(OcrProperties.Paddle p, ModelLoader loader) throws IOException, OrtException {
-        OnnxModel det = open(loader, p.detector(), "det", p.threads());
+        // the CPU provider, as OCR has always run: its small models gain little from a GPU the vision and llm
+        // stages need; threads per session as configured (0 = ONNX Runtime's default, one per core)
+        OnnxSessionFactory sessions = new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.CPU, 0, p.threads()));
+        OnnxModel det = open(sessions, loader, p.detector(), "det");
         var detector = new OnnxTextDetector(det, new DbPostProcessor(0.3, p.boxThreshold(), p.unclipRatio(), p.dilate(), 3, 1000),
                 p.maxSideLength(), 16);
         OnnxOrientationClassifier classifier = null;
         if (p.classifier() != null) {
-            classifier = new OnnxOrientationClassifier(open(loader, p.classifier(), "cls", p.threads()), 0.9, 6);
+            classifier = new OnnxOrientationClassifier(open(sessions, loader, p.classifier(), "cls"), 0.9, 6);
         }
         List<TextRecognizer> recognizers = new ArrayList<>();
         for (OcrProperties.Recognizer r : p.recognizers()) {
             CharDictionary dictionary = CharDictionary.parse(loader.read(r.dictionary()));
             recognizers.add(new OnnxTextRecognizer(r.name(), new HashSet<>(r.languages()),
-                    open(loader, r.model(), r.name(), p.threads()), dictionary, 6));
+                    open(sessions, loader, r.model(), r.name()), dictionary, 6));
         }
         return new PaddleReader(detector, classifier, recognizers, p.minConfidence());
     }
 
-    private OnnxModel open(ModelLoader loader, dev.ovis.serve.ocr.model.ModelFile file, String name, int threads)
-            throws IOException, OrtException {
-        OnnxModel model = OnnxModel.open(loader.read(file), name, threads);
+    private OnnxModel open(OnnxSessionFactory sessions, ModelLoader loader, dev.ovis.serve.ocr.model.ModelFile file,
+                           String name) throws IOException, OrtException {
+        OnnxModel model = OnnxModel.open(sessions, loader.read(file), name);
         models.add(model);
         return model;
     }

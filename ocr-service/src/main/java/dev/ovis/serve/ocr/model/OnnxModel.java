@@ -3,37 +3,32 @@ package dev.ovis.serve.ocr.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ovis.serve.model.OnnxSessionFactory;
 
 /**
- * Owns one ONNX Runtime session. Sessions are thread-safe for {@code run}; {@link #close()} is
- * idempotent and use after close throws.
+ * Owns one ONNX Runtime session, opened through model-runtime's {@link OnnxSessionFactory} (the suite's one
+ * place for session options, threads and provider). Sessions are thread-safe for {@code run};
+ * {@link #close()} is idempotent and use after close throws.
  */
 public final class OnnxModel implements AutoCloseable {
 
     private final OrtSession session;
+    private final OrtEnvironment environment;
     private final String name;
     private volatile boolean closed;
 
-    private OnnxModel(OrtSession session, String name) {
+    private OnnxModel(OrtSession session, OrtEnvironment environment, String name) {
         this.session = session;
+        this.environment = environment;
         this.name = name;
     }
 
     /**
-     * Opens a session on the CPU with {@code threads} intra-op threads (0 = ORT's default). One
-     * OCR request runs the models one after another, so the threads of one session are what a
-     * request can use.
+     * Opens {@code model} with {@code sessions}. One OCR request runs the models one after another, so the
+     * intra-op threads of one session (the factory's) are what a request can use.
      */
-    public static OnnxModel open(byte[] model, String name, int threads) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
-            }
-            options.setInterOpNumThreads(1);
-            return new OnnxModel(env.createSession(model, options), name);
-        }
+    public static OnnxModel open(OnnxSessionFactory sessions, byte[] model, String name) throws OrtException {
+        return new OnnxModel(sessions.open(model), sessions.environment(), name);
     }
 
     public OrtSession session() {
@@ -44,7 +39,7 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     public OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment();
+        return environment;
     }
 
     public String inputName() {

@@ -7,10 +7,11 @@ import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.ocr.OcrResult;
 import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.ocr.engine.OcrEngine;
-import dev.ovis.serve.ocr.engine.OcrException;
 import dev.ovis.serve.ocr.engine.OcrProperties;
 import dev.ovis.serve.ocr.image.ImageDecoder;
 import dev.ovis.serve.ocr.image.RgbImage;
+import dev.ovis.serve.ocr.page.OcrException;
+import dev.ovis.serve.support.image.InvalidImageException;
 import dev.ovis.serve.support.stage.StageContext;
 import dev.ovis.serve.support.stage.StageException;
 import dev.ovis.serve.support.stage.StageHandler;
@@ -67,6 +68,8 @@ class OcrStageHandler implements StageHandler {
             }
             OcrResult result = engine.read(image, task.languages(), task.engine());
             return new StageOutcome.Complete(JobResult.of(result));
+        } catch (InvalidImageException e) {
+            throw new StageException(e.code(), e.getMessage(), e);
         } catch (OcrException e) {
             throw new StageException(e.code(), e.getMessage(), e);
         }

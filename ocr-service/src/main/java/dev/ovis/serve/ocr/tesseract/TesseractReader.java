@@ -2,9 +2,9 @@ package dev.ovis.serve.ocr.tesseract;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.ocr.OcrLine;
-import dev.ovis.serve.ocr.engine.OcrException;
-import dev.ovis.serve.ocr.engine.PageReader;
 import dev.ovis.serve.ocr.image.RgbImage;
+import dev.ovis.serve.ocr.page.OcrException;
+import dev.ovis.serve.ocr.page.PageReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

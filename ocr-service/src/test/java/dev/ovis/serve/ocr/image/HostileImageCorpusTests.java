@@ -3,7 +3,7 @@ package dev.ovis.serve.ocr.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.ovis.serve.ocr.engine.OcrException;
+import dev.ovis.serve.support.image.InvalidImageException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The OCR stage's part of the hostile-input corpus (docs/reliability.md): truncated and corrupted
  * files of every format OCR reads, dimension and bit-depth bombs, empty and garbage files. Each
- * decodes or is refused with a 4xx {@link OcrException} (the stage's failed job with a reason) —
+ * decodes or is refused with a 4xx {@link InvalidImageException} (the stage's failed job with a reason) —
  * never another exception, never more than a few seconds.
  */
 class HostileImageCorpusTests {
@@ -86,7 +86,7 @@ class HostileImageCorpusTests {
             try {
                 assertThat(DECODER.decode(bytes).width()).isPositive();
                 return "decoded";
-            } catch (OcrException e) {
+            } catch (InvalidImageException e) {
                 assertThat(e.code().httpStatus()).as(e.code() + ": " + e.getMessage()).isBetween(400, 499);
                 return e.code().slug();
             }

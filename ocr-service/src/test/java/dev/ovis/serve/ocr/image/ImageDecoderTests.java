@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.ocr.engine.OcrException;
+import dev.ovis.serve.support.image.InvalidImageException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,14 +66,79 @@ class ImageDecoderTests {
         // 9 MP is within the 10 MP limit, but 16-bit RGBA makes it 72 MB once decoded
         ImageDecoder tight = new ImageDecoder(10_000_000, 64L << 20);
         assertThatThrownBy(() -> tight.decode(pngHeader(3000, 3000, 16, 6)))
-                .isInstanceOfSatisfying(OcrException.class, e -> {
+                .isInstanceOfSatisfying(InvalidImageException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
                     assertThat(e.getMessage()).contains("3000x3000", "64 bits");
                 });
     }
 
+    @Test
+    void aPhoneJpegStoredSidewaysIsDecodedUprightAsItsExifOrientationSays() throws Exception {
+        // given: an upright image with a distinct top-left corner, stored turned 90° counter-clockwise with
+        // orientation 6 ("turn 90° clockwise to display"), as a phone held upright writes it
+        RgbImage upright = blocks(64, 40);
+        byte[] jpeg = ExifJpeg.of(upright.rotate90CounterClockwise(), 6);
+
+        // when
+        RgbImage image = decoder.decode(jpeg);
+
+        // then
+        assertThat(image.width()).isEqualTo(64);
+        assertThat(image.height()).isEqualTo(40);
+        assertThat(meanDifference(image, upright)).as("mean level difference to the upright image").isLessThan(6);
+    }
+
+    @Test
+    void everyExifOrientationEndsUpright() throws Exception {
+        RgbImage upright = blocks(48, 32);
+        // the stored pixels for each orientation: what undoes the turn or mirror the tag asks for
+        RgbImage mirrored = mirror(upright);
+        RgbImage[] stored = {null, upright, mirrored, upright.rotate180(), mirrored.rotate180(),
+                mirrored.rotate90CounterClockwise(), upright.rotate90CounterClockwise(),
+                mirrored.rotate90CounterClockwise().rotate180(), upright.rotate90CounterClockwise().rotate180()};
+        for (int orientation = 1; orientation <= 8; orientation++) {
+            RgbImage image = decoder.decode(ExifJpeg.of(stored[orientation], orientation));
+
+            assertThat(image.width()).as("orientation " + orientation).isEqualTo(48);
+            assertThat(meanDifference(image, upright)).as("orientation " + orientation).isLessThan(6);
+        }
+    }
+
+    /** Four solid quadrants of different colours: any turn or mirror moves a colour to another corner. */
+    private static RgbImage blocks(int w, int h) {
+        int[] rgb = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                rgb[y * w + x] = x < w / 2 ? (y < h / 2 ? 0xff0000 : 0x00ff00) : (y < h / 2 ? 0x0000ff : 0xffffff);
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    private static RgbImage mirror(RgbImage image) {
+        int[] out = new int[image.rgb().length];
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                out[y * image.width() + image.width() - 1 - x] = image.at(x, y);
+            }
+        }
+        return new RgbImage(image.width(), image.height(), out);
+    }
+
+    private static double meanDifference(RgbImage a, RgbImage b) {
+        assertThat(a.width()).isEqualTo(b.width());
+        assertThat(a.height()).isEqualTo(b.height());
+        long sum = 0;
+        for (int i = 0; i < a.rgb().length; i++) {
+            for (int shift = 0; shift <= 16; shift += 8) {
+                sum += Math.abs((a.rgb()[i] >> shift & 0xff) - (b.rgb()[i] >> shift & 0xff));
+            }
+        }
+        return sum / (3.0 * a.rgb().length);
+    }
+
     private void assertCode(byte[] bytes, ErrorCode code, String detail) {
-        assertThatThrownBy(() -> decoder.decode(bytes)).isInstanceOfSatisfying(OcrException.class, e -> {
+        assertThatThrownBy(() -> decoder.decode(bytes)).isInstanceOfSatisfying(InvalidImageException.class, e -> {
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.getMessage()).contains(detail);
         });

@@ -7,9 +7,11 @@ import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.ocr.OcrLine;
 import dev.ovis.serve.common.ocr.OcrResult;
 import dev.ovis.serve.ocr.engine.OcrEngineFactory;
-import dev.ovis.serve.ocr.engine.OcrException;
 import dev.ovis.serve.ocr.engine.OcrProperties;
+import dev.ovis.serve.ocr.image.ExifJpeg;
+import dev.ovis.serve.ocr.image.ImageDecoder;
 import dev.ovis.serve.ocr.model.ModelLoader;
+import dev.ovis.serve.ocr.page.OcrException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,22 @@ class OcrQualityTests {
 
         OcrResult result = factory.engine().read(sign.page().render(), List.of("en"), null);
 
+        assertThat(result.text()).isEqualTo("KEEP THIS DOOR CLOSED AT ALL TIMES");
+    }
+
+    @Test
+    void aPhonePhotoStoredSidewaysIsReadUprightThroughTheStagesDecoder() throws Exception {
+        // given: the sign photographed with the phone held upright, stored turned 90° counter-clockwise with
+        // EXIF orientation 6, as phone cameras write JPEGs
+        var sign = Sample.quick().getFirst().page().render();
+        byte[] jpeg = ExifJpeg.of(sign.rotate90CounterClockwise(), 6);
+
+        // when: the stage's path, decoder then engine
+        var image = new ImageDecoder(40_000_000).decode(jpeg);
+        OcrResult result = factory.engine().read(image, List.of("en"), null);
+
+        // then
+        assertThat(image.width()).isEqualTo(sign.width());
         assertThat(result.text()).isEqualTo("KEEP THIS DOOR CLOSED AT ALL TIMES");
     }
 

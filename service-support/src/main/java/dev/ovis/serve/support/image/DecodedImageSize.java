@@ -11,7 +11,7 @@ import javax.imageio.ImageTypeSpecifier;
  * width × height × the bits of all its bands (the reader's raw image type: 3 × 8 for an RGB JPEG,
  * 4 × 32 for a float RGBA TIFF, 1 × 8 for a palette GIF). A pixel-count limit alone lets a 100 MP
  * float32 RGBA TIFF through, which needs 1.6 GB; every decoder of the suite checks this instead,
- * with {@link #refusal}. Used by vision's and OCR's image decoders.
+ * with {@link #refusal}. Used by {@link BoundedImageDecoder}, the image decoder of vision and OCR.
  *
  * @param width          declared width in pixels
  * @param height         declared height in pixels

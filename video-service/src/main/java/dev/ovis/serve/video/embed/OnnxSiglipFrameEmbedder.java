@@ -5,6 +5,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ovis.serve.model.OnnxRuntimeOptions;
+import dev.ovis.serve.model.OnnxSessionFactory;
 import dev.ovis.serve.video.decode.RgbFrame;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -23,12 +25,13 @@ import java.util.Map;
  * L2-normalised; the question tokenised, padded to the text context, and when longer cut into
  * equal chunks taken alternately from head and tail (the reference's scheme), each embedded, the
  * query being the mean of the chunk embeddings (not re-normalised, as in the reference).
- * Runs on CPU; owns its sessions and tokenizer.
+ * Runs on CPU, its sessions opened through model-runtime's {@link OnnxSessionFactory}; owns them and the
+ * tokenizer.
  */
 public final class OnnxSiglipFrameEmbedder implements FrameEmbedder, AutoCloseable {
 
     private final SiglipProperties properties;
-    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment environment;
     private final OrtSession image;
     private final OrtSession text;
     private final HuggingFaceTokenizer tokenizer;
@@ -42,13 +45,16 @@ public final class OnnxSiglipFrameEmbedder implements FrameEmbedder, AutoCloseab
                         + path);
             }
         }
-        // The options are copied into each session, so they are closed at once; a session opened
-        // before a later part fails is closed again rather than left holding native memory.
+        // model-runtime's factory is the one way into ONNX Runtime (it closes the session options itself); on the
+        // CPU, as the embedder has always run. A session opened before a later part fails is closed again rather
+        // than left holding native memory.
+        OnnxSessionFactory sessions = new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.CPU, 0, 0));
+        this.environment = sessions.environment();
         OrtSession imageSession = null;
         OrtSession textSession = null;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            imageSession = environment.createSession(properties.imageModel().toString(), options);
-            textSession = environment.createSession(properties.textModel().toString(), options);
+        try {
+            imageSession = sessions.open(properties.imageModel());
+            textSession = sessions.open(properties.textModel());
             this.tokenizer = HuggingFaceTokenizer.newInstance(properties.tokenizer(),
                     Map.of("truncation", "false", "padding", "false"));
         } catch (IOException | OrtException | RuntimeException e) {
@@ -197,18 +203,23 @@ public final class OnnxSiglipFrameEmbedder implements FrameEmbedder, AutoCloseab
         }
     }
 
+    /** Closes the tokenizer and both sessions, each even when another fails; idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        tokenizer.close();
         try {
-            image.close();
-            text.close();
-        } catch (OrtException ignored) {
-            // closing twice or during shutdown: nothing left to release
+            tokenizer.close();
+        } finally {
+            for (OrtSession session : new OrtSession[] {image, text}) {
+                try {
+                    session.close();
+                } catch (OrtException ignored) {
+                    // already closed or during shutdown: nothing left to release
+                }
+            }
         }
     }
 }

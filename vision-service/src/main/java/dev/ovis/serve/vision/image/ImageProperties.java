@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxPixels        refuse images whose header declares more pixels than this, before decoding
  *                         (decompression-bomb guard; 100 MP by default: a 12 MP photo fits eight times over).
- *                         Decoding needs at most about 7 bytes per pixel at once (decoder raster + RGB copy).
+ *                         Decoding needs about 6–8 bytes per pixel at once (the decoder raster and the RGB copy,
+ *                         or while an EXIF orientation turns it, the raster twice).
  * @param maxBytes         refuse encoded files larger than this (read limit on the object store)
  * @param maxDecodedBytes  refuse images whose decoded raster (width × height × bits of all bands, from the
  *                         header) would take more than this: 768 MiB by default, a 100 MP RGB image at 8 bits

@@ -1,5 +1,6 @@
 package dev.ovis.serve.vision.image;
 
+import dev.ovis.serve.support.image.InvalidImageException;
 import dev.ovis.serve.common.error.ErrorCode;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

@@ -7,7 +7,7 @@ import dev.ovis.serve.vision.cache.CacheKey;
 import dev.ovis.serve.vision.cache.EmbeddingCache;
 import dev.ovis.serve.vision.image.ImageDecoder;
 import dev.ovis.serve.vision.image.ImageProperties;
-import dev.ovis.serve.vision.image.InvalidImageException;
+import dev.ovis.serve.support.image.InvalidImageException;
 import dev.ovis.serve.vision.image.RgbImage;
 import dev.ovis.serve.vision.preprocess.ImagePreprocessor;
 import dev.ovis.serve.vision.preprocess.PreprocessedImage;

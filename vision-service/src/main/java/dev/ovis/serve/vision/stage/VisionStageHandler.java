@@ -13,7 +13,7 @@ import dev.ovis.serve.support.stage.StageException;
 import dev.ovis.serve.support.stage.StageHandler;
 import dev.ovis.serve.support.stage.StageOutcome;
 import dev.ovis.serve.support.storage.ObjectStoreException;
-import dev.ovis.serve.vision.image.InvalidImageException;
+import dev.ovis.serve.support.image.InvalidImageException;
 import dev.ovis.serve.vision.tokenizer.TokenizationException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.ovis.serve.vision.image;
 
+import dev.ovis.serve.support.image.InvalidImageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 

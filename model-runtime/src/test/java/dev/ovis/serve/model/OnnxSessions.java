@@ -4,9 +4,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 /**
- * The vision and decoder sessions of one model directory, owned together. Services that need only one
- * graph open it through {@link OnnxSessionFactory#open} instead. {@link #close()} is idempotent; use after
- * close throws.
+ * The vision and decoder sessions of one model directory, owned together, for model-runtime's own golden
+ * tests and benchmarks (a test helper: the services own their sessions — vision's tokenizer, llm's model,
+ * OCR's and video's models — and open them through {@link OnnxSessionFactory}, the one API).
+ * {@link #close()} is idempotent; use after close throws.
  */
 public final class OnnxSessions implements AutoCloseable {
 

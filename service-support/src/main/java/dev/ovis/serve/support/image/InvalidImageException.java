@@ -1,4 +1,4 @@
-package dev.ovis.serve.vision.image;
+package dev.ovis.serve.support.image;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import java.util.Objects;

@@ -1,9 +1,13 @@
-package dev.ovis.serve.vision.image;
+package dev.ovis.serve.support.image;
+
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.lang.reflect.Array;
 
 /**
  * Reads the EXIF {@code Orientation} tag (0x0112) from a TIFF-structured block (the payload of a JPEG
  * APP1 "Exif" segment, a PNG {@code eXIf} chunk, a WebP {@code EXIF} chunk, or a TIFF file itself)
- * and applies it to a raster. Malformed EXIF is ignored (orientation 1): it must never fail an image.
+ * and applies it to a decoded raster. Malformed EXIF is ignored (orientation 1): it must never fail an image.
  */
 final class ExifOrientation {
 
@@ -49,39 +53,44 @@ final class ExifOrientation {
         return 1;
     }
 
-    /** The raster as a viewer honouring {@code orientation} shows it (ImageOps.exif_transpose semantics). */
-    static RgbImage apply(RgbImage img, int orientation) {
+    /**
+     * The raster as a viewer honouring {@code orientation} shows it (ImageOps.exif_transpose semantics),
+     * in the raster's own layout: whole rows are moved (a row of the source becomes a row or a column of
+     * the result, reversed or not), so any sample model works — interleaved, packed, palette, CMYK.
+     */
+    static Raster apply(Raster src, int orientation) {
         if (orientation <= 1 || orientation > 8) {
-            return img;
+            return src;
         }
-        int w = img.width();
-        int h = img.height();
-        boolean swap = orientation >= 5;
-        int ow = swap ? h : w;
-        int oh = swap ? w : h;
-        byte[] src = img.pixels();
-        byte[] out = new byte[src.length];
-        int o = 0;
-        for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-                int sx;
-                int sy;
-                switch (orientation) {
-                    case 2 -> { sx = w - 1 - ox; sy = oy; }
-                    case 3 -> { sx = w - 1 - ox; sy = h - 1 - oy; }
-                    case 4 -> { sx = ox; sy = h - 1 - oy; }
-                    case 5 -> { sx = oy; sy = ox; }
-                    case 6 -> { sx = oy; sy = h - 1 - ox; }
-                    case 7 -> { sx = w - 1 - oy; sy = h - 1 - ox; }
-                    default -> { sx = w - 1 - oy; sy = ox; }
+        int w = src.getWidth();
+        int h = src.getHeight();
+        boolean column = orientation >= 5;
+        boolean reversed = orientation == 2 || orientation == 3 || orientation == 7 || orientation == 8;
+        boolean fromBottom = orientation == 3 || orientation == 4 || orientation == 6 || orientation == 7;
+        WritableRaster out = src.createCompatibleWritableRaster(column ? h : w, column ? w : h);
+        int n = src.getNumDataElements();
+        Object row = null;
+        Object flipped = null;
+        for (int sy = 0; sy < h; sy++) {
+            row = src.getDataElements(src.getMinX(), src.getMinY() + sy, w, 1, row);
+            Object line = row;
+            if (reversed) {
+                if (flipped == null) {
+                    flipped = Array.newInstance(row.getClass().getComponentType(), Array.getLength(row));
                 }
-                int s = (sy * w + sx) * 3;
-                out[o++] = src[s];
-                out[o++] = src[s + 1];
-                out[o++] = src[s + 2];
+                for (int sx = 0; sx < w; sx++) {
+                    System.arraycopy(row, sx * n, flipped, (w - 1 - sx) * n, n);
+                }
+                line = flipped;
+            }
+            int target = fromBottom ? h - 1 - sy : sy;
+            if (column) {
+                out.setDataElements(target, 0, 1, w, line);
+            } else {
+                out.setDataElements(0, target, w, 1, line);
             }
         }
-        return new RgbImage(ow, oh, out);
+        return out;
     }
 
     private static int u16(byte[] b, int i, boolean little) {

@@ -1,4 +1,4 @@
-package dev.ovis.serve.ocr.engine;
+package dev.ovis.serve.ocr.paddle;
 
 /**
  * Where the time of one Paddle read went, in nanoseconds: detection (incl. pre- and

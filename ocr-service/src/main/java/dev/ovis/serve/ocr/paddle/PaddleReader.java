@@ -1,4 +1,4 @@
-package dev.ovis.serve.ocr.engine;
+package dev.ovis.serve.ocr.paddle;
 
 import ai.onnxruntime.OrtException;
 import dev.ovis.serve.common.error.ErrorCode;
@@ -9,6 +9,8 @@ import dev.ovis.serve.ocr.detect.Quad;
 import dev.ovis.serve.ocr.detect.TextDetector;
 import dev.ovis.serve.ocr.image.PerspectiveCrop;
 import dev.ovis.serve.ocr.image.RgbImage;
+import dev.ovis.serve.ocr.page.OcrException;
+import dev.ovis.serve.ocr.page.PageReader;
 import dev.ovis.serve.ocr.recognize.Recognition;
 import dev.ovis.serve.ocr.recognize.TextRecognizer;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.ovis.serve.gateway.media;
+package dev.ovis.serve.support.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,8 @@ import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class MediaTypeSnifferTests {
+/** The one sniffer: the gateway's content types and the image decoder's formats come from it. */
+class MediaFormatTests {
 
     @ParameterizedTest(name = "{0} is {1}")
     @CsvSource({
@@ -25,7 +26,7 @@ class MediaTypeSnifferTests {
             "1a45dfa39f4286810142f7810142f2810442f381084282847765626d, video/webm",
             "1a45dfa3a34286810142f7810142f2810442f38108428288" + "6d6174726f736b61, video/x-matroska"})
     void recognisesSupportedMediaByItsMagicNumber(String hex, String expected) {
-        assertThat(MediaTypeSniffer.sniff(HexFormat.of().parseHex(hex))).contains(expected);
+        assertThat(MediaFormat.sniff(HexFormat.of().parseHex(hex)).map(MediaFormat::contentType)).contains(expected);
     }
 
     @ParameterizedTest(name = "{0} is refused")
@@ -37,12 +38,22 @@ class MediaTypeSnifferTests {
             "52494646240000005741564520", // RIFF WAVE audio
             "''"})
     void refusesEverythingElse(String hex) {
-        assertThat(MediaTypeSniffer.sniff(HexFormat.of().parseHex(hex))).isEmpty();
+        assertThat(MediaFormat.sniff(HexFormat.of().parseHex(hex))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} is an image: {1}")
+    @CsvSource({"JPEG, true", "PNG, true", "GIF, true", "BMP, true", "TIFF, true", "WEBP, true", "AVI, false",
+            "QUICKTIME, false", "MP4, false", "WEBM, false", "MATROSKA, false"})
+    void tellsTheImagesTheDecoderReadsFromTheVideos(MediaFormat format, boolean image) {
+        assertThat(format.isImage()).isEqualTo(image);
+        if (image) {
+            assertThat(format.imageIoName()).isEqualTo(format.contentType().substring("image/".length()));
+        }
     }
 
     @ParameterizedTest
     @CsvSource({"hello world", "<html><body>"})
     void refusesText(String text) {
-        assertThat(MediaTypeSniffer.sniff(text.getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(MediaFormat.sniff(text.getBytes(StandardCharsets.US_ASCII))).isEmpty();
     }
 }

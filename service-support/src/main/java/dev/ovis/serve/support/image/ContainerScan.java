@@ -1,5 +1,6 @@
-package dev.ovis.serve.vision.image;
+package dev.ovis.serve.support.image;
 
+import dev.ovis.serve.support.media.MediaFormat;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -22,15 +23,15 @@ record ContainerScan(byte[] decodable, int orientation, int frames, int jpegComp
     }
 
     /** Whether the container itself says bytes are missing (decoders of some formats fill the gap silently). */
-    static boolean truncated(ImageFormat format, byte[] b) {
-        if (format == ImageFormat.WEBP && b.length >= 8) {
+    static boolean truncated(MediaFormat format, byte[] b) {
+        if (format == MediaFormat.WEBP && b.length >= 8) {
             long riff = (b[4] & 0xFF) | (b[5] & 0xFF) << 8 | (b[6] & 0xFF) << 16 | ((long) (b[7] & 0xFF) << 24);
             return riff + 8 > b.length;
         }
         return false;
     }
 
-    static ContainerScan of(ImageFormat format, byte[] b) {
+    static ContainerScan of(MediaFormat format, byte[] b) {
         return switch (format) {
             case JPEG -> jpeg(b);
             case PNG -> png(b);
@@ -38,6 +39,7 @@ record ContainerScan(byte[] decodable, int orientation, int frames, int jpegComp
             case WEBP -> webp(b);
             case TIFF -> new ContainerScan(b, ExifOrientation.read(b, 0, b.length), 1, 0, -1);
             case BMP -> new ContainerScan(b, 1, 1, 0, -1);
+            default -> throw new IllegalArgumentException(format + " is not an image");
         };
     }
 

@@ -1,4 +1,4 @@
-package dev.ovis.serve.ocr.engine;
+package dev.ovis.serve.ocr.page;
 
 import dev.ovis.serve.common.ocr.OcrLine;
 import dev.ovis.serve.ocr.image.RgbImage;

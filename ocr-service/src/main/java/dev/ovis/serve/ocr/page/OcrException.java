@@ -1,4 +1,4 @@
-package dev.ovis.serve.ocr.engine;
+package dev.ovis.serve.ocr.page;
 
 import dev.ovis.serve.common.error.ErrorCode;
 
