@@ -9,6 +9,7 @@ import dev.ovis.serve.common.job.CancelRequest;
 import dev.ovis.serve.common.job.JobEvent;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Priority;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.gateway.BlockingSchedulers;
@@ -88,7 +89,18 @@ public class JobService {
      *                first {@link #chunks} subscriber (for {@value #CHUNK_BUFFER_MINUTES} minutes)
      */
     public Mono<Submission> submit(String tenant, JobPayload payload, Route route, String idempotencyKey, String replyTo) {
-        return blocking(() -> submitNow(tenant, payload, route, idempotencyKey, replyTo))
+        return submit(tenant, payload, route, idempotencyKey, replyTo, Priority.INTERACTIVE);
+    }
+
+    /**
+     * {@link #submit(String, JobPayload, Route, String, String)} at {@code priority}: a
+     * {@link Priority#BATCH} job (a batch line, a pipeline record) travels to the stages as such, and
+     * is refused for now (503, transient) while {@code jobs.max-active-batch-per-kind} batch jobs of
+     * its kind are in flight, so batch work never holds the whole suite.
+     */
+    public Mono<Submission> submit(String tenant, JobPayload payload, Route route, String idempotencyKey, String replyTo,
+                                   Priority priority) {
+        return blocking(() -> submitNow(tenant, payload, route, idempotencyKey, replyTo, priority))
                 .doOnNext(submission -> {
                     if (submission.created()) {
                         Counter.builder("ovis.gateway.jobs.created").tag("kind", payload.kind().name().toLowerCase(Locale.ROOT))
@@ -209,7 +221,8 @@ public class JobService {
         chunks.emit(chunk.jobId(), chunk);
     }
 
-    private Submission submitNow(String tenant, JobPayload payload, Route route, String key, String replyTo) {
+    private Submission submitNow(String tenant, JobPayload payload, Route route, String key, String replyTo,
+                                 Priority priority) {
         String hash = requestHash(payload, route);
         if (key != null) {
             Optional<Submission> earlier = earlier(tenant, key, hash);
@@ -217,16 +230,16 @@ public class JobService {
                 return earlier.get();
             }
         }
-        refuseWhenSaturated(tenant, payload);
+        refuseWhenSaturated(tenant, payload, priority);
         String id = UUID.randomUUID().toString();
         if (properties.instanceId().equals(replyTo)) {
             chunks.open(id, Duration.ofMinutes(CHUNK_BUFFER_MINUTES));
         }
         try {
             Job job = transactions.execute(status -> {
-                Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, Instant.now(),
+                Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, priority, Instant.now(),
                         properties.jobs().queuedLease());
-                StageRequest request = new StageRequest(id, tenant, route, route.first(), replyTo, payload);
+                StageRequest request = new StageRequest(id, tenant, route, route.first(), replyTo, payload, 1, priority);
                 outbox.append(Topics.requests(route.first()), Envelope.withId(
                         id + ":" + route.first().name().toLowerCase(Locale.ROOT), EventTypes.STAGE_REQUEST, SOURCE, id, request));
                 return inserted;
@@ -240,9 +253,10 @@ public class JobService {
     /**
      * Backpressure at the door: a tenant with too many jobs in flight gets 429, a kind of job with too
      * many in flight in the whole suite gets 503 — both with Retry-After, before anything is stored.
-     * Counted without a lock, so concurrent submits may pass a limit by a few.
+     * A batch job also waits (503) while the kind has {@code max-active-batch-per-kind} batch jobs in
+     * flight. Counted without a lock, so concurrent submits may pass a limit by a few.
      */
-    private void refuseWhenSaturated(String tenant, JobPayload payload) {
+    private void refuseWhenSaturated(String tenant, JobPayload payload, Priority priority) {
         GatewayProperties.Jobs limits = properties.jobs();
         JobRepository.Active active = jobs.active(payload.kind(), tenant);
         Map<String, String> retry = Map.of("Retry-After", Long.toString(Math.max(1, limits.retryAfter().toSeconds())));
@@ -253,6 +267,10 @@ public class JobService {
         if (active.ofKind() >= limits.maxActivePerKind()) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "the suite has " + active.ofKind() + " " + payload.kind()
                     + " jobs queued or running, as many as it takes; retry later", retry);
+        }
+        if (priority == Priority.BATCH && active.batchOfKind() >= limits.maxActiveBatchPerKind()) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, "the suite runs " + active.batchOfKind() + " batch " + payload.kind()
+                    + " jobs, as many as batch work may hold beside interactive requests; retry later", retry);
         }
     }
 

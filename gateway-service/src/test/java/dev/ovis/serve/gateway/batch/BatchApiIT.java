@@ -164,6 +164,51 @@ class BatchApiIT extends GatewayIntegrationTest {
     }
 
     @Test
+    void batchJobsTravelAtBatchPriorityAndHoldAtMostTheirShareOfAKind() {
+        // given no other batch OCR job in flight (earlier tests' leftovers are ended by hand)
+        jdbc.sql("""
+                update jobs set status = 'CANCELLED', finished_at = now()
+                where kind = 'OCR' and priority = 'BATCH' and status in ('QUEUED', 'RUNNING')""").update();
+        // and a batch of ten OCR lines: two more than jobs.max-active-batch-per-kind (8)
+        String image = uploadImage();
+        String[] lines = new String[10];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = ocrLine("page-" + i, image);
+        }
+        String id = (String) createBatch(KEY_A, jsonl(lines), "/v1/ocr", null).get("id");
+
+        // when the runner has stepped it (one step submits every line it may, in one transaction)
+        await().atMost(WAIT).until(() -> submitted(id) >= 8);
+
+        // then eight run and two wait, although the batch's own max-in-flight (64) would allow all ten
+        assertThat(submitted(id)).isEqualTo(8);
+        // and the jobs are batch jobs, so is the stage request that carries them
+        String first = jobOf(id, "page-0");
+        assertThat(jdbc.sql("select priority from jobs where id = ?").param(first).query(String.class).single()).isEqualTo("BATCH");
+        assertThat(jdbc.sql("select envelope -> 'data' ->> 'priority' from outbox where message_key = ?").param(first)
+                .query(String.class).single()).isEqualTo("BATCH");
+        // and an interactive job of the same kind is still accepted, as interactive
+        String interactive = as(KEY_A).post().uri("/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("kind", "OCR", "payload", Map.of("media", image, "languages", List.of("en"))))
+                .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("id").toString();
+        assertThat(jdbc.sql("select priority from jobs where id = ?").param(interactive).query(String.class).single())
+                .isEqualTo("INTERACTIVE");
+
+        // when the stage answers one batch job, the next line takes its place, and still no more than eight run
+        publish(first + ":ocr:succeeded", EventTypes.JOB_SUCCEEDED,
+                JobEvent.succeeded(first, Stage.OCR, JobResult.of(new OcrResult(10, 10, List.of(), "p0"))));
+        await().atMost(WAIT).until(() -> submitted(id) >= 9);
+        assertThat(submitted(id)).isEqualTo(9);
+        assertThat(jdbc.sql("""
+                select count(*) from jobs where kind = 'OCR' and priority = 'BATCH' and status in ('QUEUED', 'RUNNING')""")
+                .query(Long.class).single()).isEqualTo(8);
+
+        // cleanup: the rest of the batch is not needed
+        as(KEY_A).post().uri("/v1/batches/{id}/cancel", id).exchange().expectStatus().isOk();
+        awaitStatus(KEY_A, id, "cancelled");
+    }
+
+    @Test
     void aMalformedInputFileFailsTheBatchWithLineNumbers() {
         String input = String.join("\n",
                 line("first", "/v1/chat/completions", Map.of("model", "no-such-model", "messages", List.of())),
@@ -258,6 +303,11 @@ class BatchApiIT extends GatewayIntegrationTest {
                 .expectBody(byte[].class).returnResult().getResponseBody(), StandardCharsets.UTF_8);
         assertThat(text).endsWith("\n");
         return text.lines().map(JSON::readTree).toList();
+    }
+
+    private long submitted(String batchId) {
+        return jdbc.sql("select count(*) from batch_items where batch_id = ? and job_id is not null").param(batchId)
+                .query(Long.class).single();
     }
 
     private String jobOf(String batchId, String customId) {
