@@ -85,6 +85,10 @@ public record GatewayProperties(
      *                            expires too the job FAILS ("worker lost N times")
      * @param reaperInterval      how often the reaper looks for expired leases
      * @param reaperBatchSize     expired jobs handled per round (the rest wait for the next round)
+     * @param maxActiveBatchPerKind batch jobs (batch lines, pipeline records) of one kind queued or running in the
+     *                            whole suite, beyond which the next batch line waits (503 to the runner, which
+     *                            tries again on a later tick): batch work holds only part of the stages, the
+     *                            rest stays free for interactive requests (docs/batch.md, Priority)
      */
     public record Jobs(@DefaultValue("20") @Min(1) int defaultPageSize,
                        @DefaultValue("100") @Min(1) @Max(1000) int maxPageSize,
@@ -99,7 +103,8 @@ public record GatewayProperties(
                        @DefaultValue("10m") @NotNull Duration queuedLease,
                        @DefaultValue("3") @Min(1) int maxAttempts,
                        @DefaultValue("5s") @NotNull Duration reaperInterval,
-                       @DefaultValue("100") @Min(1) int reaperBatchSize) {
+                       @DefaultValue("100") @Min(1) int reaperBatchSize,
+                       @DefaultValue("8") @Min(1) int maxActiveBatchPerKind) {
 
         public Jobs {
             activeLimits = activeLimits == null ? Map.of() : Map.copyOf(activeLimits);

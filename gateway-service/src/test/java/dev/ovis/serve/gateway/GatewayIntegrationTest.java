@@ -30,6 +30,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "ovis.gateway.outbox.poll-interval=300ms",
         "ovis.gateway.jobs.events-poll-interval=500ms",
         "ovis.gateway.jobs.reaper-interval=300ms",
+        "ovis.gateway.files.purge-interval=300ms",
         "ovis.kafka.request-partitions=2",
         "ovis.kafka.job-event-partitions=2"})
 @AutoConfigureWebTestClient(timeout = "30s")

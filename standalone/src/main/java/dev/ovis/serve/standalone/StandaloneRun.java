@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -85,6 +86,15 @@ public final class StandaloneRun implements AutoCloseable {
     /** The running Spring context of {@code service}. */
     ConfigurableApplicationContext contextFor(Service service) {
         return suite.contexts().get(service);
+    }
+
+    /**
+     * Stops {@code service} and starts it again on the same port and infrastructure, then waits until
+     * every service reports UP (tests: a restart mid-work).
+     */
+    void restart(Service service, Duration healthTimeout) throws InterruptedException {
+        suite.restart(service);
+        HealthWait.untilUp(suite.ports(), healthTimeout);
     }
 
     /** The gateway's base URL. */

@@ -13,6 +13,8 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The five applications of the suite, each in its own Spring context in this JVM, pointed at
@@ -47,6 +49,7 @@ final class Suite implements AutoCloseable {
     private static final String LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
 
     private final Map<Service, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
+    private final Map<Service, List<String>> arguments = new LinkedHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -62,13 +65,10 @@ final class Suite implements AutoCloseable {
                 }
                 long t0 = System.nanoTime();
                 List<String> args = arguments(service, infra, options, extraArgs);
-                ConfigurableApplicationContext context = new SpringApplicationBuilder(service.load())
-                        .web(WebApplicationType.REACTIVE)
-                        .bannerMode(Banner.Mode.OFF)
-                        .registerShutdownHook(false)
-                        .run(args.toArray(String[]::new));
+                ConfigurableApplicationContext context = run(service, args);
                 synchronized (this) {
                     contexts.put(service, context);
+                    arguments.put(service, args);
                 }
                 // The first context configured Logback for the JVM; the others would only reset it again.
                 System.setProperty(LOGGING_SYSTEM, "none");
@@ -80,6 +80,63 @@ final class Suite implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             close();
+            throw e;
+        } finally {
+            if (loggingSystem == null) {
+                System.clearProperty(LOGGING_SYSTEM);
+            } else {
+                System.setProperty(LOGGING_SYSTEM, loggingSystem);
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext run(Service service, List<String> args) {
+        return new SpringApplicationBuilder(service.load())
+                .web(WebApplicationType.REACTIVE)
+                .bannerMode(Banner.Mode.OFF)
+                .registerShutdownHook(false)
+                .initializers(Suite::ownNettyResources)
+                .run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Gives a context Reactor Netty event loops and connection pools of its own. By default every
+     * context uses Reactor Netty's global resources and disposes them when it closes, which would stop
+     * the servers of every other context in this JVM: one service (or a second gateway in a test)
+     * could not be stopped alone. Boot's own {@code ReactorResourceFactory} steps aside for this one.
+     */
+    private static void ownNettyResources(ConfigurableApplicationContext context) {
+        if (context instanceof GenericApplicationContext generic) {
+            generic.registerBean(ReactorResourceFactory.class, () -> {
+                ReactorResourceFactory resources = new ReactorResourceFactory();
+                resources.setUseGlobalResources(false);
+                return resources;
+            });
+        }
+    }
+
+    /**
+     * Stops {@code service}'s context and starts a new one with the same arguments on the same port,
+     * as a restarted process would come back (tests: a gateway stopped mid-batch). Returns when the
+     * new context has started; its health is the caller's to await.
+     */
+    synchronized void restart(Service service) {
+        ConfigurableApplicationContext old = contexts.get(service);
+        if (closed || old == null) {
+            throw new IllegalStateException(service.name() + " is not running");
+        }
+        int port = port(old);
+        old.close();
+        List<String> args = new ArrayList<>(arguments.get(service));
+        args.replaceAll(arg -> arg.startsWith("--server.port=") ? "--server.port=" + port : arg);
+        String loggingSystem = System.getProperty(LOGGING_SYSTEM);
+        System.setProperty(LOGGING_SYSTEM, "none");
+        try {
+            long t0 = System.nanoTime();
+            contexts.put(service, run(service, args));
+            log.info("{} restarted on port {} in {} ms", service.name(), port, (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            contexts.remove(service);
             throw e;
         } finally {
             if (loggingSystem == null) {

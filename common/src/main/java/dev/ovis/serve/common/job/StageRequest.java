@@ -17,17 +17,27 @@ import java.util.Objects;
  *                     the job again with the next number when its worker vanished, and stages put
  *                     it into their event ids so the new attempt's events are not taken for
  *                     redeliveries of the lost one's (absent in JSON written before the field: 1)
+ * @param priority     interactive (a caller waits) or batch (offline work that yields to it); stages
+ *                     that queue work admit interactive work first (absent in JSON written before
+ *                     the field: interactive)
  */
 public record StageRequest(String jobId, String tenant, Route route, Stage stage, String replyTo, JobPayload payload,
-                           Integer attempt) {
+                           Integer attempt, Priority priority) {
 
-    /** A first dispatch. */
+    /** A first, interactive dispatch. */
     public StageRequest(String jobId, String tenant, Route route, Stage stage, String replyTo, JobPayload payload) {
-        this(jobId, tenant, route, stage, replyTo, payload, 1);
+        this(jobId, tenant, route, stage, replyTo, payload, 1, Priority.INTERACTIVE);
+    }
+
+    /** An interactive dispatch numbered {@code attempt}. */
+    public StageRequest(String jobId, String tenant, Route route, Stage stage, String replyTo, JobPayload payload,
+                        Integer attempt) {
+        this(jobId, tenant, route, stage, replyTo, payload, attempt, Priority.INTERACTIVE);
     }
 
     public StageRequest {
         attempt = attempt == null || attempt < 1 ? 1 : attempt;
+        priority = priority == null ? Priority.INTERACTIVE : priority;
         if (jobId == null || jobId.isBlank()) {
             throw new IllegalArgumentException("jobId must not be blank");
         }
@@ -44,12 +54,12 @@ public record StageRequest(String jobId, String tenant, Route route, Stage stage
 
     /** The same job addressed to the next stage with an (possibly enriched) payload. */
     public StageRequest forward(Stage next, JobPayload enriched) {
-        return new StageRequest(jobId, tenant, route, next, replyTo, enriched, attempt);
+        return new StageRequest(jobId, tenant, route, next, replyTo, enriched, attempt, priority);
     }
 
     /** The same request dispatched again as attempt {@code next}. */
     public StageRequest redispatch(int next) {
-        return new StageRequest(jobId, tenant, route, stage, replyTo, payload, next);
+        return new StageRequest(jobId, tenant, route, stage, replyTo, payload, next, priority);
     }
 
     /**

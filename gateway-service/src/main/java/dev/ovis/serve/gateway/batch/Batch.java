@@ -10,12 +10,14 @@ import tools.jackson.databind.JsonNode;
  *
  * @param finalStatus where finalizing ends ({@code completed}, or {@code expired} once the window
  *                    elapsed), {@code null} until decided
+ * @param outputExpiresAfter seconds after their creation that the output and error files expire
+ *                    ({@code output_expires_after}), {@code null} = kept until deleted
  */
 record Batch(String id, String tenant, String endpoint, String inputFileId, String completionWindow, BatchStatus status,
              JsonNode metadata, JsonNode errors, String outputFileId, String errorFileId, int total, int completed,
              int failed, BatchStatus finalStatus, Instant createdAt, Instant expiresAt, Instant inProgressAt,
              Instant finalizingAt, Instant completedAt, Instant failedAt, Instant expiredAt, Instant cancellingAt,
-             Instant cancelledAt) {
+             Instant cancelledAt, Integer outputExpiresAfter) {
 
     /** The OpenAI {@code batch} object. */
     Map<String, Object> view() {

@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  *                       queues in slices so interactive requests are not stuck behind a whole batch
  * @param batchesPerTick most batches stepped per tick by one instance
  * @param prepareTimeout how long preparing one line may take (it may fetch or store media)
+ * @param completionWindow how long the only window the API accepts, {@code "24h"}, lasts: a batch not
+ *                       finished this long after its creation (database clock) expires. 24 h as OpenAI;
+ *                       shorter only to watch expiry happen (tests, demos)
  */
 @Validated
 @ConfigurationProperties("ovis.gateway.batch")
@@ -25,5 +28,6 @@ public record BatchProperties(@DefaultValue("1s") @NotNull Duration pollInterval
                        @DefaultValue("50000") @Min(1) int maxLines,
                        @DefaultValue("64") @Min(1) @Max(10_000) int maxInFlight,
                        @DefaultValue("20") @Min(1) int batchesPerTick,
-                       @DefaultValue("60s") @NotNull Duration prepareTimeout) {
+                       @DefaultValue("60s") @NotNull Duration prepareTimeout,
+                       @DefaultValue("24h") @NotNull Duration completionWindow) {
 }

@@ -45,13 +45,14 @@ class BatchRepository {
     }
 
     Batch insert(String id, String tenant, String endpoint, String inputFileId, String window, JsonNode metadata,
-                 Duration windowLength) {
+                 Duration windowLength, Duration outputExpiresAfter) {
         return jdbc.sql("""
                 insert into batches (id, tenant, endpoint, input_file_id, completion_window, status, metadata,
-                                     created_at, expires_at)
+                                     created_at, expires_at, output_expires_after)
                 values (:id, :tenant, :endpoint, :input, :window, 'validating', cast(:metadata as jsonb),
-                        now(), now() + cast(:seconds || ' seconds' as interval))
+                        now(), now() + cast(:seconds || ' seconds' as interval), :outputExpiry)
                 returning *""")
+                .param("outputExpiry", outputExpiresAfter == null ? null : (int) outputExpiresAfter.toSeconds())
                 .param("id", id).param("tenant", tenant).param("endpoint", endpoint).param("input", inputFileId)
                 .param("window", window).param("metadata", metadata == null ? null : json.writeValueAsString(metadata))
                 .param("seconds", String.valueOf(windowLength.toSeconds()))
@@ -218,7 +219,8 @@ class BatchRepository {
                 finalStatus == null ? null : BatchStatus.of(finalStatus),
                 instant(rs, "created_at"), instant(rs, "expires_at"), instant(rs, "in_progress_at"),
                 instant(rs, "finalizing_at"), instant(rs, "completed_at"), instant(rs, "failed_at"),
-                instant(rs, "expired_at"), instant(rs, "cancelling_at"), instant(rs, "cancelled_at"));
+                instant(rs, "expired_at"), instant(rs, "cancelling_at"), instant(rs, "cancelled_at"),
+                rs.getObject("output_expires_after", Integer.class));
     }
 
     private JsonNode tree(String text) {

@@ -261,7 +261,9 @@ class BatchRunner {
                 String kind = succeeded ? "output" : "error";
                 String id = "file-" + UUID.nameUUIDFromBytes((batch.id() + "#" + kind).getBytes(StandardCharsets.UTF_8))
                         .toString().replace("-", "").substring(0, 24);
-                return files.store(batch.tenant(), id, FileService.BATCH_OUTPUT, batch.id() + "_" + kind + ".jsonl", temp).id();
+                Duration expiry = batch.outputExpiresAfter() == null ? null : Duration.ofSeconds(batch.outputExpiresAfter());
+                return files.store(batch.tenant(), id, FileService.BATCH_OUTPUT, batch.id() + "_" + kind + ".jsonl", temp,
+                        expiry).id();
             } finally {
                 Files.deleteIfExists(temp);
             }

@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway.batch;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.BlockingSchedulers;
+import dev.ovis.serve.gateway.files.ExpiresAfter;
 import dev.ovis.serve.gateway.files.FileRecord;
 import dev.ovis.serve.gateway.files.FileService;
 import dev.ovis.serve.gateway.problem.ApiException;
@@ -22,17 +23,18 @@ import tools.jackson.databind.JsonNode;
 class BatchService {
 
     static final String WINDOW = "24h";
-    static final Duration WINDOW_LENGTH = Duration.ofHours(24);
     private static final int MAX_METADATA_PAIRS = 16;
 
     private final BatchRepository batches;
     private final FileService files;
     private final BlockingSchedulers schedulers;
+    private final Duration windowLength;
 
-    BatchService(BatchRepository batches, FileService files, BlockingSchedulers schedulers) {
+    BatchService(BatchRepository batches, FileService files, BlockingSchedulers schedulers, BatchProperties properties) {
         this.batches = batches;
         this.files = files;
         this.schedulers = schedulers;
+        this.windowLength = properties.completionWindow();
     }
 
     /** Checks the request (input file of the tenant with purpose batch, endpoint, window, metadata) and stores the batch as validating. */
@@ -56,13 +58,14 @@ class BatchService {
             } else {
                 metadata = null;
             }
+            Duration outputExpiry = outputExpiresAfter(body.get("output_expires_after"));
             FileRecord input = files.findNow(tenant, inputFileId)
                     .orElseThrow(() -> invalid("'input_file_id' names no file of yours: '" + inputFileId + "'"));
             if (!input.purpose().equals("batch")) {
                 throw invalid("the input file must have been uploaded with purpose \"batch\", it has '" + input.purpose() + "'");
             }
             String id = "batch_" + UUID.randomUUID().toString().replace("-", "");
-            return batches.insert(id, tenant, endpoint, inputFileId, window, metadata, WINDOW_LENGTH);
+            return batches.insert(id, tenant, endpoint, inputFileId, window, metadata, windowLength, outputExpiry);
         });
     }
 
@@ -94,6 +97,21 @@ class BatchService {
             }
             throw new ApiException(ErrorCode.CONFLICT, "batch " + id + " is " + batch.status().wire() + " and cannot be cancelled");
         }));
+    }
+
+    /** {@code output_expires_after}: the expiry of the output and error files, or null when absent. */
+    private static Duration outputExpiresAfter(JsonNode policy) {
+        if (policy == null || policy.isNull()) {
+            return null;
+        }
+        if (!policy.isObject()) {
+            throw invalid("'output_expires_after' must be an object {\"anchor\": \"created_at\", \"seconds\": N}");
+        }
+        JsonNode anchor = policy.get("anchor");
+        JsonNode seconds = policy.get("seconds");
+        // an object was given: both parts are required (an absent anchor is refused as not "created_at")
+        return ExpiresAfter.parse("output_expires_after", anchor == null || anchor.isNull() ? "" : anchor.asString(),
+                seconds == null || seconds.isNull() ? null : seconds.isIntegralNumber() ? seconds.asString() : seconds.toString());
     }
 
     private static void checkMetadata(JsonNode metadata) {

@@ -1,6 +1,7 @@
 package dev.ovis.serve.gateway.batch;
 
 import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.Priority;
 import dev.ovis.serve.gateway.job.ChatRequests;
 import dev.ovis.serve.gateway.job.JobService;
 import dev.ovis.serve.gateway.job.Submission;
@@ -12,8 +13,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Submits one line — of a batch file or a pipeline record — as a job under an idempotency key, or
  * says why it cannot: the refusal its endpoint would answer, or a transient one (the suite's
- * backpressure, 429/503, or a store that is down) after which the caller leaves the line for a later
- * tick. Blocking: the runners call it from their scheduled threads.
+ * backpressure, 429/503 — batch jobs also wait while {@code jobs.max-active-batch-per-kind} are in
+ * flight — or a store that is down) after which the caller leaves the line for a later tick. Jobs are
+ * submitted at {@link Priority#BATCH}, so the stages admit interactive work first. Blocking: the runners call it from their scheduled threads.
  */
 final class LineSubmitter {
 
@@ -42,7 +44,8 @@ final class LineSubmitter {
     Outcome submit(String tenant, String endpoint, JsonNode body, String idempotencyKey) {
         try {
             ChatRequests.Prepared prepared = requests.prepare(tenant, endpoint, body).block(prepareTimeout);
-            Submission submission = jobs.submit(tenant, prepared.payload(), prepared.route(), idempotencyKey, null)
+            Submission submission = jobs.submit(tenant, prepared.payload(), prepared.route(), idempotencyKey, null,
+                            Priority.BATCH)
                     .block(Duration.ofSeconds(30));
             return new Submitted(submission.job().id());
         } catch (ApiException refused) {

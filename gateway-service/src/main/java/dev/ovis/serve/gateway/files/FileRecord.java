@@ -16,9 +16,11 @@ import java.util.Map;
  * @param objectKey key in the object store's bucket
  * @param sha256    hex digest of the bytes
  * @param createdAt stored at
+ * @param expiresAt when the file expires (it is gone for its tenant from then on and purged soon
+ *                  after), {@code null} = kept until deleted
  */
 public record FileRecord(String id, String tenant, String purpose, String filename, long bytes, String objectKey,
-                         String sha256, Instant createdAt) {
+                         String sha256, Instant createdAt, Instant expiresAt) {
 
     /** The OpenAI {@code file} object. */
     public Map<String, Object> view() {
@@ -27,7 +29,7 @@ public record FileRecord(String id, String tenant, String purpose, String filena
         view.put("object", "file");
         view.put("bytes", bytes);
         view.put("created_at", createdAt.getEpochSecond());
-        view.put("expires_at", null);
+        view.put("expires_at", expiresAt == null ? null : expiresAt.getEpochSecond());
         view.put("filename", filename);
         view.put("purpose", purpose);
         view.put("status", "processed");

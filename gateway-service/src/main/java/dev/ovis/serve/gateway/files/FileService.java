@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -61,24 +62,37 @@ public class FileService {
         return Files.createTempFile(tempDir, "ovis-file-", ".part");
     }
 
-    /** Stores a spooled upload as a new file of {@code tenant}, on the storage scheduler. */
-    Mono<FileRecord> upload(String tenant, String purpose, String filename, Path spooled) {
-        return Mono.fromCallable(() -> store(tenant, newId(), purpose, filename, spooled)).subscribeOn(schedulers.storage());
+    /**
+     * Stores a spooled upload as a new file of {@code tenant}, on the storage scheduler, expiring
+     * {@code expiresAfter} after its creation ({@code null}: a batch input gets
+     * {@code files.batch-expires-after}, as OpenAI's default).
+     */
+    Mono<FileRecord> upload(String tenant, String purpose, String filename, Path spooled, Duration expiresAfter) {
+        Duration expiry = expiresAfter != null ? expiresAfter
+                : "batch".equals(purpose) && properties.batchExpiresAfter().isPositive() ? properties.batchExpiresAfter() : null;
+        return Mono.fromCallable(() -> store(tenant, newId(), purpose, filename, spooled, expiry)).subscribeOn(schedulers.storage());
+    }
+
+    /** {@link #store(String, String, String, String, Path, Duration)} of a file kept until deleted. */
+    public FileRecord store(String tenant, String id, String purpose, String filename, Path file) throws IOException {
+        return store(tenant, id, purpose, filename, file, null);
     }
 
     /**
      * Stores the bytes of {@code file} as file {@code id} of {@code tenant}: object first, then the
      * row, so a row always has its bytes; storing the same id again (a retry) keeps the first row.
-     * Blocking.
+     * The file expires {@code expiresAfter} after its creation ({@code null}: never). Blocking.
      */
-    public FileRecord store(String tenant, String id, String purpose, String filename, Path file) throws IOException {
+    public FileRecord store(String tenant, String id, String purpose, String filename, Path file, Duration expiresAfter)
+            throws IOException {
         String key = tenant + "/files/" + id;
         MediaRef ref;
         try (InputStream in = Files.newInputStream(file)) {
             ref = store.put(key, in, Files.size(file), CONTENT_TYPE);
         }
-        FileRecord record = new FileRecord(id, tenant, purpose, filename, ref.size(), key, ref.sha256(),
-                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        FileRecord record = new FileRecord(id, tenant, purpose, filename, ref.size(), key, ref.sha256(), created,
+                expiresAfter == null ? null : created.plus(expiresAfter));
         repository.insert(record);
         return repository.find(tenant, id).orElse(record);
     }

@@ -6,6 +6,7 @@ import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.problem.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ import reactor.core.publisher.Mono;
  * {@code file} and {@code purpose=batch}, streamed to disk and then the object store, never held in
  * memory), {@code GET /v1/files} (cursor {@code after}, {@code limit}, {@code order},
  * {@code purpose}), {@code GET /v1/files/{id}}, {@code GET /v1/files/{id}/content} and
- * {@code DELETE /v1/files/{id}}. Every file belongs to the caller's tenant.
+ * {@code DELETE /v1/files/{id}}. Every file belongs to the caller's tenant. An upload may name its
+ * expiry ({@code expires_after[anchor]=created_at}, {@code expires_after[seconds]}); batch inputs
+ * expire after 30 days unless they do, as OpenAI's.
  */
 @RestController
 class FilesController {
@@ -70,7 +73,9 @@ class FilesController {
                     if (form.size() == 0) {
                         return Mono.error(new ApiException(ErrorCode.INVALID_REQUEST, "the file is empty"));
                     }
-                    return files.upload(tenant.id(), purpose, form.filename(), spool);
+                    Duration expiresAfter = ExpiresAfter.parse("expires_after",
+                            form.fields().get("expires_after[anchor]"), form.fields().get("expires_after[seconds]"));
+                    return files.upload(tenant.id(), purpose, form.filename(), spool, expiresAfter);
                 }).map(FileRecord::view),
                 spool -> cleanUp(spool), (spool, error) -> cleanUp(spool), spool -> cleanUp(spool));
     }

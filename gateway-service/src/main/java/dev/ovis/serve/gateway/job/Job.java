@@ -5,6 +5,7 @@ import dev.ovis.serve.common.job.JobKind;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobResult;
 import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Priority;
 import dev.ovis.serve.common.job.Route;
 import java.time.Instant;
 
@@ -28,8 +29,10 @@ import java.time.Instant;
  * @param createdAt      accepted at
  * @param updatedAt      last change
  * @param finishedAt     reached a terminal state at, or {@code null}
+ * @param priority       interactive, or batch (a batch line or pipeline record: yields to interactive work)
  */
 public record Job(String id, String tenant, JobKind kind, Route route, JobStatus status, Double progress,
                   String message, JobPayload payload, JobResult result, Failure failure, String idempotencyKey,
-                  String replyTo, int attempts, int version, Instant createdAt, Instant updatedAt, Instant finishedAt) {
+                  String replyTo, int attempts, int version, Instant createdAt, Instant updatedAt, Instant finishedAt,
+                  Priority priority) {
 }

@@ -89,7 +89,7 @@ public class JobReaper implements SmartLifecycle {
             // The same request the job was accepted with (the row keeps it resolved), numbered so the
             // new attempt's events are not taken for redeliveries of the lost attempt's.
             StageRequest request = new StageRequest(job.id(), job.tenant(), job.route(), job.route().first(),
-                    job.replyTo(), job.payload(), next);
+                    job.replyTo(), job.payload(), next, job.priority());
             outbox.append(Topics.requests(request.stage()),
                     Envelope.withId(request.idPrefix(), EventTypes.STAGE_REQUEST, JobService.SOURCE, job.id(), request));
             redispatched.increment();

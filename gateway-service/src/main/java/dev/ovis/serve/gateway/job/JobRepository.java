@@ -6,6 +6,7 @@ import dev.ovis.serve.common.job.JobKind;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobResult;
 import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Priority;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.gateway.StorableText;
 import java.sql.ResultSet;
@@ -46,18 +47,18 @@ class JobRepository {
      * the same idempotency key fails with DuplicateKeyException.
      */
     Job insert(String id, String tenant, JobPayload payload, Route route, String idempotencyKey, String requestHash,
-               String replyTo, Instant now, Duration lease) {
+               String replyTo, Priority priority, Instant now, Duration lease) {
         return jdbc.sql("""
                 insert into jobs (id, tenant, kind, route, status, request, idempotency_key, request_hash, reply_to,
-                                  attempts, version, created_at, updated_at, lease_until)
+                                  priority, attempts, version, created_at, updated_at, lease_until)
                 values (:id, :tenant, :kind, :route, 'QUEUED', cast(:request as jsonb), :key, :hash, :replyTo,
-                        1, 0, :now, :now, now() + :leaseMillis * interval '1 millisecond')
+                        :priority, 1, 0, :now, :now, now() + :leaseMillis * interval '1 millisecond')
                 returning *""")
                 .param("leaseMillis", lease.toMillis())
                 .param("id", id).param("tenant", tenant).param("kind", payload.kind().name())
                 .param("route", route.toString()).param("request", StorableText.replaceNulInJson(json.writeValueAsString(payload)))
                 .param("key", idempotencyKey).param("hash", requestHash).param("replyTo", replyTo)
-                .param("now", Timestamp.from(now))
+                .param("priority", priority.name()).param("now", Timestamp.from(now))
                 .query(rows).single();
     }
 
@@ -170,16 +171,18 @@ class JobRepository {
                 .query(rows).optional();
     }
 
-    /** Jobs of {@code kind} queued or running: in the whole suite, and of {@code tenant}. */
+    /** Jobs of {@code kind} queued or running: in the whole suite, of {@code tenant}, and batch ones. */
     Active active(JobKind kind, String tenant) {
         return jdbc.sql("""
-                select count(*) as all_tenants, count(*) filter (where tenant = :tenant) as this_tenant
+                select count(*) as all_tenants, count(*) filter (where tenant = :tenant) as this_tenant,
+                       count(*) filter (where priority = 'BATCH') as batch
                 from jobs where kind = :kind and status in ('QUEUED', 'RUNNING')""")
                 .param("kind", kind.name()).param("tenant", tenant)
-                .query((rs, n) -> new Active(rs.getLong("all_tenants"), rs.getLong("this_tenant"))).single();
+                .query((rs, n) -> new Active(rs.getLong("all_tenants"), rs.getLong("this_tenant"), rs.getLong("batch")))
+                .single();
     }
 
-    record Active(long ofKind, long ofTenant) {
+    record Active(long ofKind, long ofTenant, long batchOfKind) {
     }
 
     /** Records that an event was applied; false when it had been already (a redelivery). */
@@ -200,7 +203,8 @@ class JobRepository {
                 result == null ? null : json.readValue(result, JobResult.class),
                 failure, rs.getString("idempotency_key"), rs.getString("reply_to"),
                 rs.getInt("attempts"), rs.getInt("version"),
-                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"));
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "finished_at"),
+                Priority.valueOf(rs.getString("priority")));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -9,6 +9,7 @@ import dev.ovis.serve.common.job.CancelRequest;
 import dev.ovis.serve.common.job.JobEvent;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobStatus;
+import dev.ovis.serve.common.job.Priority;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.gateway.BlockingSchedulers;
@@ -91,7 +92,18 @@ public class JobService {
      *                first {@link #chunks} subscriber (for {@value #CHUNK_BUFFER_MINUTES} minutes)
      */
     public Mono<Submission> submit(String tenant, JobPayload payload, Route route, String idempotencyKey, String replyTo) {
-        return blocking(() -> submitNow(tenant, payload, route, idempotencyKey, replyTo))
+        return submit(tenant, payload, route, idempotencyKey, replyTo, Priority.INTERACTIVE);
+    }
+
+    /**
+     * {@link #submit(String, JobPayload, Route, String, String)} at {@code priority}: a
+     * {@link Priority#BATCH} job (a batch line, a pipeline record) travels to the stages as such, and
+     * is refused for now (503, transient) while {@code jobs.max-active-batch-per-kind} batch jobs of
+     * its kind are in flight, so batch work never holds the whole suite.
+     */
+    public Mono<Submission> submit(String tenant, JobPayload payload, Route route, String idempotencyKey, String replyTo,
+                                   Priority priority) {
+        return blocking(() -> submitNow(tenant, payload, route, idempotencyKey, replyTo, priority))
                 .doOnNext(submission -> {
                     if (submission.created()) {
                         Counter.builder("ovis.gateway.jobs.created").tag("kind", payload.kind().name().toLowerCase(Locale.ROOT))
@@ -212,7 +224,8 @@ public class JobService {
         chunks.emit(chunk.jobId(), chunk);
     }
 
-    private Submission submitNow(String tenant, JobPayload payload, Route route, String key, String replyTo) {
+    private Submission submitNow(String tenant, JobPayload payload, Route route, String key, String replyTo,
+                                 Priority priority) {
         String hash = requestHash(payload, route);
         if (key != null) {
             Optional<Submission> earlier = earlier(tenant, key, hash);
@@ -220,7 +233,7 @@ public class JobService {
                 return earlier.get();
             }
         }
-        refuseWhenSaturated(tenant, payload);
+        refuseWhenSaturated(tenant, payload, priority);
         String id = UUID.randomUUID().toString();
         if (properties.instanceId().equals(replyTo)) {
             chunks.open(id, Duration.ofMinutes(CHUNK_BUFFER_MINUTES));
@@ -228,9 +241,9 @@ public class JobService {
         try {
             // a span of its own: the database's share of a request's latency shows in its trace
             Job job = traces.inChildSpan("job submit", () -> transactions.execute(status -> {
-                Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, Instant.now(),
+                Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, priority, Instant.now(),
                         properties.jobs().queuedLease());
-                StageRequest request = new StageRequest(id, tenant, route, route.first(), replyTo, payload);
+                StageRequest request = new StageRequest(id, tenant, route, route.first(), replyTo, payload, 1, priority);
                 outbox.append(Topics.requests(route.first()), Envelope.withId(
                         id + ":" + route.first().name().toLowerCase(Locale.ROOT), EventTypes.STAGE_REQUEST, SOURCE, id, request));
                 return inserted;
@@ -244,9 +257,10 @@ public class JobService {
     /**
      * Backpressure at the door: a tenant with too many jobs in flight gets 429, a kind of job with too
      * many in flight in the whole suite gets 503 — both with Retry-After, before anything is stored.
-     * Counted without a lock, so concurrent submits may pass a limit by a few.
+     * A batch job also waits (503) while the kind has {@code max-active-batch-per-kind} batch jobs in
+     * flight. Counted without a lock, so concurrent submits may pass a limit by a few.
      */
-    private void refuseWhenSaturated(String tenant, JobPayload payload) {
+    private void refuseWhenSaturated(String tenant, JobPayload payload, Priority priority) {
         GatewayProperties.Jobs limits = properties.jobs();
         JobRepository.Active active = jobs.active(payload.kind(), tenant);
         Map<String, String> retry = Map.of("Retry-After", Long.toString(Math.max(1, limits.retryAfter().toSeconds())));
@@ -257,6 +271,10 @@ public class JobService {
         if (active.ofKind() >= limits.maxActivePerKind()) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "the suite has " + active.ofKind() + " " + payload.kind()
                     + " jobs queued or running, as many as it takes; retry later", retry);
+        }
+        if (priority == Priority.BATCH && active.batchOfKind() >= limits.maxActiveBatchPerKind()) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, "the suite runs " + active.batchOfKind() + " batch " + payload.kind()
+                    + " jobs, as many as batch work may hold beside interactive requests; retry later", retry);
         }
     }
 

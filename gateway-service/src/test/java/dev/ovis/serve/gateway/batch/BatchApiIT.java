@@ -144,23 +144,107 @@ class BatchApiIT extends GatewayIntegrationTest {
     }
 
     @Test
-    void aBatchPastItsCompletionWindowExpiresWithTheUnfinishedLinesInTheErrorFile() {
-        String id = (String) createBatch(KEY_A, jsonl(ocrLine("late", uploadImage())), "/v1/ocr", null).get("id");
-        await().atMost(WAIT).until(() -> jobOf(id, "late") != null);
+    void aBatchPastItsCompletionWindowExpiresKeepingFinishedLinesAndAnsweringTheRestBatchExpired() {
+        // given a batch of two lines whose files expire an hour after they are written
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("input_file_id", uploadFile(KEY_A, jsonl(ocrLine("early", uploadImage()), ocrLine("late", uploadImage()))));
+        body.put("endpoint", "/v1/ocr");
+        body.put("completion_window", "24h");
+        body.put("output_expires_after", Map.of("anchor", "created_at", "seconds", 3600));
+        String id = (String) create(KEY_A, body).isOk().expectBody(MAP).returnResult().getResponseBody().get("id");
+        await().atMost(WAIT).until(() -> jobOf(id, "early") != null && jobOf(id, "late") != null);
+        // and one line answered and recorded before the window ends
+        String early = jobOf(id, "early");
+        publish(early + ":ocr:succeeded", EventTypes.JOB_SUCCEEDED,
+                JobEvent.succeeded(early, Stage.OCR, JobResult.of(new OcrResult(10, 10, List.of(), "in time"))));
+        await().atMost(WAIT).until(() -> jdbc.sql("select count(*) from batch_items where batch_id = ? and output is not null")
+                .param(id).query(Long.class).single() == 1);
 
         // when its 24 hours have passed (by the database clock)
         jdbc.sql("update batches set expires_at = now() - interval '1 second' where id = ?").param(id).update();
 
-        // then it expires: the job is cancelled and the line answered batch_expired
+        // then it expires as OpenAI's do: expired_at set, the finished line in the output file
         Map<String, Object> expired = awaitStatus(KEY_A, id, "expired");
         assertThat(expired.get("expired_at")).isNotNull();
+        assertThat(expired.get("completed_at")).isNull();
+        assertThat(expired.get("request_counts")).isEqualTo(Map.of("total", 2, "completed", 1, "failed", 1));
+        assertThat(content(KEY_A, (String) expired.get("output_file_id"))).singleElement().satisfies(line -> {
+            assertThat(line.get("custom_id").asString()).isEqualTo("early");
+            assertThat(line.get("response").get("body").get("text").asString()).isEqualTo("in time");
+        });
+        // and the unfinished one in the error file with batch_expired, its job cancelled
         List<JsonNode> errors = content(KEY_A, (String) expired.get("error_file_id"));
         assertThat(errors).singleElement().satisfies(line -> {
             assertThat(line.get("custom_id").asString()).isEqualTo("late");
+            assertThat(line.get("response").isNull()).isTrue();
             assertThat(line.get("error").get("code").asString()).isEqualTo("batch_expired");
         });
         assertThat(jdbc.sql("select status from jobs where id = ?").param(jobOf(id, "late")).query(String.class).single())
                 .isEqualTo("CANCELLED");
+        // and both files expire an hour after they were written (output_expires_after)
+        for (String file : List.of((String) expired.get("output_file_id"), (String) expired.get("error_file_id"))) {
+            Map<String, Object> view = as(KEY_A).get().uri("/v1/files/{id}", file).exchange().expectStatus().isOk()
+                    .expectBody(MAP).returnResult().getResponseBody();
+            assertThat(((Number) view.get("expires_at")).longValue() - ((Number) view.get("created_at")).longValue())
+                    .isEqualTo(3600);
+        }
+    }
+
+    @Test
+    void anOutputExpiryOpenAIRefusesIsRefused() {
+        String file = uploadFile(KEY_A, jsonl(ocrLine("x", "media-x")));
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("input_file_id", file, "endpoint", "/v1/ocr", "completion_window", "24h"));
+        body.put("output_expires_after", Map.of("anchor", "created_at", "seconds", 59));
+        create(KEY_A, body).isBadRequest().expectBody(MAP)
+                .value(problem -> assertThat((String) problem.get("detail")).contains("'output_expires_after.seconds'"));
+        body.put("output_expires_after", Map.of("seconds", 3600));
+        create(KEY_A, body).isBadRequest().expectBody(MAP)
+                .value(problem -> assertThat((String) problem.get("detail")).contains("'output_expires_after.anchor'"));
+    }
+
+    @Test
+    void batchJobsTravelAtBatchPriorityAndHoldAtMostTheirShareOfAKind() {
+        // given no other batch OCR job in flight (earlier tests' leftovers are ended by hand)
+        jdbc.sql("""
+                update jobs set status = 'CANCELLED', finished_at = now()
+                where kind = 'OCR' and priority = 'BATCH' and status in ('QUEUED', 'RUNNING')""").update();
+        // and a batch of ten OCR lines: two more than jobs.max-active-batch-per-kind (8)
+        String image = uploadImage();
+        String[] lines = new String[10];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = ocrLine("page-" + i, image);
+        }
+        String id = (String) createBatch(KEY_A, jsonl(lines), "/v1/ocr", null).get("id");
+
+        // when the runner has stepped it (one step submits every line it may, in one transaction)
+        await().atMost(WAIT).until(() -> submitted(id) >= 8);
+
+        // then eight run and two wait, although the batch's own max-in-flight (64) would allow all ten
+        assertThat(submitted(id)).isEqualTo(8);
+        // and the jobs are batch jobs, so is the stage request that carries them
+        String first = jobOf(id, "page-0");
+        assertThat(jdbc.sql("select priority from jobs where id = ?").param(first).query(String.class).single()).isEqualTo("BATCH");
+        assertThat(jdbc.sql("select envelope -> 'data' ->> 'priority' from outbox where message_key = ?").param(first)
+                .query(String.class).single()).isEqualTo("BATCH");
+        // and an interactive job of the same kind is still accepted, as interactive
+        String interactive = as(KEY_A).post().uri("/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("kind", "OCR", "payload", Map.of("media", image, "languages", List.of("en"))))
+                .exchange().expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("id").toString();
+        assertThat(jdbc.sql("select priority from jobs where id = ?").param(interactive).query(String.class).single())
+                .isEqualTo("INTERACTIVE");
+
+        // when the stage answers one batch job, the next line takes its place, and still no more than eight run
+        publish(first + ":ocr:succeeded", EventTypes.JOB_SUCCEEDED,
+                JobEvent.succeeded(first, Stage.OCR, JobResult.of(new OcrResult(10, 10, List.of(), "p0"))));
+        await().atMost(WAIT).until(() -> submitted(id) >= 9);
+        assertThat(submitted(id)).isEqualTo(9);
+        assertThat(jdbc.sql("""
+                select count(*) from jobs where kind = 'OCR' and priority = 'BATCH' and status in ('QUEUED', 'RUNNING')""")
+                .query(Long.class).single()).isEqualTo(8);
+
+        // cleanup: the rest of the batch is not needed
+        as(KEY_A).post().uri("/v1/batches/{id}/cancel", id).exchange().expectStatus().isOk();
+        awaitStatus(KEY_A, id, "cancelled");
     }
 
     @Test
@@ -258,6 +342,11 @@ class BatchApiIT extends GatewayIntegrationTest {
                 .expectBody(byte[].class).returnResult().getResponseBody(), StandardCharsets.UTF_8);
         assertThat(text).endsWith("\n");
         return text.lines().map(JSON::readTree).toList();
+    }
+
+    private long submitted(String batchId) {
+        return jdbc.sql("select count(*) from batch_items where batch_id = ? and job_id is not null").param(batchId)
+                .query(Long.class).single();
     }
 
     private String jobOf(String batchId, String customId) {

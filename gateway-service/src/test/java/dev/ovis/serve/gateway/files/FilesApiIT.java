@@ -1,6 +1,7 @@
 package dev.ovis.serve.gateway.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.support.storage.ObjectStore;
@@ -12,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
@@ -22,6 +24,8 @@ public class FilesApiIT extends GatewayIntegrationTest {
 
     @Autowired
     ObjectStore store;
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void aFileIsStoredPerTenantListedReadAndDeleted() {
@@ -54,6 +58,37 @@ public class FilesApiIT extends GatewayIntegrationTest {
         // then row and bytes are gone
         as(KEY_A).get().uri("/v1/files/{id}", id).exchange().expectStatus().isNotFound();
         assertThat(store.exists("tenant-a/files/" + id)).isFalse();
+    }
+
+    @Test
+    void aFileExpiresAsItsPolicySaysAndIsPurgedAfterwards() {
+        byte[] content = "{\"custom_id\": \"a\"}\n".getBytes(StandardCharsets.UTF_8);
+        // given an upload with OpenAI's expires_after, and one without (a batch input: 30 days by default)
+        Map<String, Object> hour = upload(as(KEY_A), "hour.jsonl", content, "batch",
+                Map.of("expires_after[anchor]", "created_at", "expires_after[seconds]", "3600"));
+        Map<String, Object> plain = upload(as(KEY_A), "plain.jsonl", content, "batch");
+        assertThat(seconds(hour, "expires_at") - seconds(hour, "created_at")).isEqualTo(3600);
+        assertThat(seconds(plain, "expires_at") - seconds(plain, "created_at")).isEqualTo(30L * 24 * 3600);
+        // and policies OpenAI refuses are refused, naming the parameter
+        refused(Map.of("expires_after[anchor]", "created_at", "expires_after[seconds]", "60"), "'expires_after.seconds'");
+        refused(Map.of("expires_after[anchor]", "created_at", "expires_after[seconds]", "2592001"), "'expires_after.seconds'");
+        refused(Map.of("expires_after[anchor]", "last_active_at", "expires_after[seconds]", "3600"), "'expires_after.anchor'");
+        refused(Map.of("expires_after[seconds]", "3600"), "'expires_after.anchor'");
+
+        // when the hour has passed (by the database clock)
+        String id = (String) hour.get("id");
+        jdbc.sql("update files set expires_at = now() - interval '1 second' where id = ?").param(id).update();
+
+        // then the file is gone for its tenant at once: not found, not listed, not deletable
+        as(KEY_A).get().uri("/v1/files/{id}", id).exchange().expectStatus().isNotFound();
+        as(KEY_A).get().uri("/v1/files/{id}/content", id).exchange().expectStatus().isNotFound();
+        as(KEY_A).delete().uri("/v1/files/{id}", id).exchange().expectStatus().isNotFound();
+        as(KEY_A).get().uri("/v1/files").exchange().expectStatus().isOk().expectBody(MAP)
+                .value(list -> assertThat(ids(list)).doesNotContain(id).contains((String) plain.get("id")));
+        // and the purge removes its bytes and its row; the other file stays
+        await().atMost(WAIT).until(() -> !store.exists("tenant-a/files/" + id)
+                && jdbc.sql("select count(*) from files where id = ?").param(id).query(Long.class).single() == 0);
+        as(KEY_A).get().uri("/v1/files/{id}/content", plain.get("id")).exchange().expectStatus().isOk();
     }
 
     @Test
@@ -101,12 +136,33 @@ public class FilesApiIT extends GatewayIntegrationTest {
 
     /** Uploads {@code content} as multipart {@code file} + {@code purpose}; returns the file object. */
     public static Map<String, Object> upload(WebTestClient client, String filename, byte[] content, String purpose) {
+        return upload(client, filename, content, purpose, Map.of());
+    }
+
+    /** {@link #upload(WebTestClient, String, byte[], String)} with further form fields ({@code expires_after[...]}). */
+    static Map<String, Object> upload(WebTestClient client, String filename, byte[] content, String purpose,
+                                      Map<String, String> fields) {
+        return post(client, filename, content, purpose, fields).expectStatus().isOk().expectBody(MAP).returnResult()
+                .getResponseBody();
+    }
+
+    private static WebTestClient.ResponseSpec post(WebTestClient client, String filename, byte[] content, String purpose,
+                                                   Map<String, String> fields) {
         MultipartBodyBuilder multipart = new MultipartBodyBuilder();
         multipart.part("purpose", purpose);
+        fields.forEach(multipart::part);
         multipart.part("file", content).filename(filename).contentType(MediaType.APPLICATION_OCTET_STREAM);
         return client.post().uri("/v1/files").contentType(MediaType.MULTIPART_FORM_DATA)
-                .body(BodyInserters.fromMultipartData(multipart.build()))
-                .exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody();
+                .body(BodyInserters.fromMultipartData(multipart.build())).exchange();
+    }
+
+    private void refused(Map<String, String> fields, String naming) {
+        post(as(KEY_A), "x.jsonl", "{}\n".getBytes(StandardCharsets.UTF_8), "batch", fields).expectStatus().isBadRequest()
+                .expectBody(MAP).value(problem -> assertThat((String) problem.get("detail")).contains(naming));
+    }
+
+    private static long seconds(Map<String, Object> file, String field) {
+        return ((Number) file.get(field)).longValue();
     }
 
     @SuppressWarnings("unchecked")

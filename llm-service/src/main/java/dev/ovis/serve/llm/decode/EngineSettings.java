@@ -11,13 +11,23 @@ import java.util.Set;
  * @param maxBatch        most sequences decoded together
  * @param maxQueued       most requests waiting for room; beyond it a submit is refused
  * @param prefillTokens   prompt positions prefilled between two decode steps (at least one prompt)
+ * @param batchAging      how many interactive requests may be admitted ahead of a waiting batch request
+ *                        before the oldest batch request goes first once (so batch work is never starved)
  */
 public record EngineSettings(int contextLength, Set<Integer> stopIds, long kvMaxBytes, int maxBatch, int maxQueued,
-                             int prefillTokens) {
+                             int prefillTokens, int batchAging) {
+
+    /** The default aging ({@value #DEFAULT_BATCH_AGING}). */
+    public EngineSettings(int contextLength, Set<Integer> stopIds, long kvMaxBytes, int maxBatch, int maxQueued,
+                          int prefillTokens) {
+        this(contextLength, stopIds, kvMaxBytes, maxBatch, maxQueued, prefillTokens, DEFAULT_BATCH_AGING);
+    }
+
+    public static final int DEFAULT_BATCH_AGING = 8;
 
     public EngineSettings {
         stopIds = Set.copyOf(stopIds);
-        if (contextLength < 2 || kvMaxBytes <= 0 || maxBatch < 1 || maxQueued < 0 || prefillTokens < 1) {
+        if (contextLength < 2 || kvMaxBytes <= 0 || maxBatch < 1 || maxQueued < 0 || prefillTokens < 1 || batchAging < 1) {
             throw new IllegalArgumentException("bad engine settings");
         }
     }

@@ -34,7 +34,8 @@ class LlmConfiguration {
     @Bean(destroyMethod = "close")
     DecodeEngine decodeEngine(LlmModel model, LlmProperties properties, ObjectProvider<MeterRegistry> registry) {
         EngineSettings settings = new EngineSettings(model.contextLength(), model.stopIds(),
-                properties.kvCache().maxBytes().toBytes(), properties.maxBatch(), properties.maxQueued(), properties.prefillTokens());
+                properties.kvCache().maxBytes().toBytes(), properties.maxBatch(), properties.maxQueued(), properties.prefillTokens(),
+                properties.batchAging());
         MeterRegistry meters = registry.getIfAvailable();
         EngineObserver observer = meters == null ? EngineObserver.NONE : new ServingMetrics(meters, model.id());
         return new DecodeEngine(model.decoder(), model.textRows(), model.tokenizer()::decode, settings, observer);

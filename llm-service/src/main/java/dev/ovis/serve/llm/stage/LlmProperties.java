@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param streamInterval the least time between two stream chunks: a token after a quiet spell (the first one) leaves at once, faster ones are gathered
  * @param threads        ORT intra-op threads for the decoder, 0 = ORT's default (one per core)
  * @param announceInterval how often the loaded model is announced on {@code ovis.models.v1} (gateways forget it after 2 min)
+ * @param batchAging     interactive requests admitted ahead of a waiting batch request (batch lines, pipeline
+ *                       records) before the oldest batch request goes first once; see docs/llm.md
  */
 @Validated
 @ConfigurationProperties("ovis.llm")
@@ -34,7 +36,8 @@ public record LlmProperties(
         @DefaultValue("4096") @Min(1) int prefillTokens,
         @DefaultValue("50ms") Duration streamInterval,
         @DefaultValue("0") @Min(0) int threads,
-        @DefaultValue("30s") Duration announceInterval) {
+        @DefaultValue("30s") Duration announceInterval,
+        @DefaultValue("8") @Min(1) int batchAging) {
 
     /**
      * @param maxBytes KV budget over the running batch (padded footprint, both step buffers), see docs/llm.md

@@ -63,7 +63,7 @@ final class LlmStageHandler implements StageHandler {
         if (!model.id().equals(task.model())) {
             throw new StageException(ErrorCode.UNKNOWN_MODEL, "model '" + task.model() + "' is not loaded; this service runs '" + model.id() + "'");
         }
-        Generation generation = submit(request.jobId(), task);
+        Generation generation = submit(request, task);
         // A gateway waiting on the connection (replyTo) always gets the outcome on its own stream
         // topic, at once and on the right instance: chunk by chunk when the client streams, else as
         // one last chunk carrying the whole answer.
@@ -105,11 +105,12 @@ final class LlmStageHandler implements StageHandler {
                 update.usage(), logprobs)));
     }
 
-    private Generation submit(String jobId, ChatTask task) throws StageException {
+    private Generation submit(StageRequest request, ChatTask task) throws StageException {
         try {
             Prompt prompt = prompts.build(task.messages(), task.sampling().reasoning(), engine.usablePromptPositions());
             FloatBuffer embeddings = assembler.assemble(prompt);
-            return engine.submit(new DecodeRequest(jobId, embeddings, prompt.positions(), task.sampling()));
+            return engine.submit(new DecodeRequest(request.jobId(), embeddings, prompt.positions(), task.sampling(),
+                    request.priority()));
         } catch (PromptException e) {
             throw new StageException(e.code(), e.getMessage());
         } catch (EngineBusyException e) {

@@ -25,6 +25,7 @@ import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobResult;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.Stage;
+import dev.ovis.serve.common.job.Priority;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.layout.ImageLayout;
 import dev.ovis.serve.common.media.MediaRef;
@@ -85,6 +86,26 @@ class EnvelopeSerdeTests {
             Envelope<StageRequest> sent = Envelope.of(EventTypes.STAGE_REQUEST, "gateway", request.jobId(), request);
             assertThat(roundTrip(sent, Topics.requests(request.stage()), StageRequest.class)).isEqualTo(sent);
         }
+    }
+
+    @Test
+    void aBatchPriorityTravelsAndForwardsAndAnAbsentOneIsInteractive() {
+        // given a batch request (a batch line's job) and the same request as JSON written before the field
+        StageRequest batch = new StageRequest("job-4", "t", new Route(List.of(Stage.OCR)), Stage.OCR, null,
+                JobPayload.of(new OcrTask(IMAGE, List.of("eng"), null)), 1, Priority.BATCH);
+        Envelope<StageRequest> sent = Envelope.of(EventTypes.STAGE_REQUEST, "gateway", "job-4", batch);
+        String old = new String(serializer.serialize(Topics.OCR_REQUESTS, sent), StandardCharsets.UTF_8)
+                .replace(",\"priority\":\"BATCH\"", "");
+
+        // when / then: the priority survives the round trip, forwarding and a redispatch
+        assertThat(roundTrip(sent, Topics.OCR_REQUESTS, StageRequest.class).data().priority()).isEqualTo(Priority.BATCH);
+        assertThat(chatRequest().forward(Stage.LLM, chatRequest().payload()).priority()).isEqualTo(Priority.INTERACTIVE);
+        assertThat(batch.redispatch(2).priority()).isEqualTo(Priority.BATCH);
+        // and a request without the field is interactive
+        assertThat(old).doesNotContain("priority");
+        assertThat(new EnvelopeDeserializer<>(json, StageRequest.class)
+                .deserialize(Topics.OCR_REQUESTS, old.getBytes(StandardCharsets.UTF_8)).data().priority())
+                .isEqualTo(Priority.INTERACTIVE);
     }
 
     @Test
