@@ -11,7 +11,7 @@ COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     test -n "$MODULE" && \
     ./mvnw -B -q -ntp -Dmaven.test.skip=true package -pl "$MODULE" -am && \
-    cp "$MODULE"/target/"$MODULE"-*[0-9T].jar /app.jar && \
+    cp "$MODULE"/target/"$MODULE"-*-exec.jar /app.jar && \
     mkdir -p /health && javac --release 21 -d /health tools/image/HealthCheck.java
 
 FROM eclipse-temurin:21-jre

@@ -16,8 +16,9 @@ jar=standalone/target/standalone-0.1.0-SNAPSHOT.jar
 # A plain `./mvnw verify` leaves a non-executable standalone jar: rebuild then too.
 if [ "${OVIS_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || ! jar tf "$jar" | grep -q '^BOOT-INF/lib/'; then
   echo "Building (tests skipped; ./run-tests.sh runs them)..."
-  # Service modules stay plain jars inside the standalone jar (their own repackaging is skipped).
-  # forceCreation: a service jar left repackaged by an earlier `verify` must be rebuilt plain.
+  # The service modules' plain jars go inside the standalone jar; their own runnable (-exec) jars
+  # are not needed here, so their repackaging is skipped. forceCreation: a service jar repackaged
+  # in place by a build from before the exec classifier must be rebuilt plain.
   ./mvnw -B -q -ntp -Dmaven.test.skip=true -Dspring-boot.repackage.skip=true -Dstandalone.repackage.skip=false \
     -Dmaven.jar.forceCreation=true \
     package -pl standalone -am

@@ -14,7 +14,7 @@
 #                    (any transport skopeo knows: skopeo copies it into the layout first)
 #   --tag TAG        image tag (default: the project version, e.g. 0.1.0-SNAPSHOT; -gpu appended with --gpu)
 #   --out DIR        where the OCI layout goes (default target/images); the image is oci:DIR/MODULE:TAG
-#   --jar JAR        use this jar instead of MODULE/target/MODULE-<version>.jar (built when missing)
+#   --jar JAR        use this jar instead of MODULE/target/MODULE-<version>-exec.jar (built when missing)
 #   --archive        also write DIR/MODULE-TAG.oci.tar (an oci-archive)
 #   --docker-load    also copy it into a local Docker engine as ovis-serve/MODULE:TAG
 # Then: skopeo copy oci:target/images/gateway-service:TAG docker://REGISTRY/ovis-serve/gateway-service:TAG
@@ -130,13 +130,13 @@ healthcheck_classes() {
 service_jar() {
   local module=$1 found
   if [ -n "$jar" ]; then echo "$jar"; return; fi
-  found=$(ls "$module/target/$module-$version.jar" 2>/dev/null || true)
+  found=$(ls "$module/target/$module-$version-exec.jar" 2>/dev/null || true)
   if [ -z "$found" ] || [ "$gpu" = 1 ]; then
     echo "build-image: building $module (gpu=$gpu)" >&2
     local profile=()
     [ "$gpu" = 0 ] || profile=(-Pgpu)
     ./mvnw -B -q -ntp "${profile[@]}" -Dmaven.test.skip=true package -pl "$module" -am >&2
-    found="$module/target/$module-$version.jar"
+    found="$module/target/$module-$version-exec.jar"
   fi
   [ -f "$found" ] || { echo "build-image: no jar for $module" >&2; exit 1; }
   echo "$found"

@@ -202,8 +202,7 @@ class GatewayImageIT {
 
     private static Path gatewayJar(Path repo) throws IOException {
         try (Stream<Path> files = Files.list(repo.resolve("gateway-service/target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("gateway-service-[0-9].*\\.jar"))
-                    .filter(p -> !p.getFileName().toString().matches(".*-(plain|sources|javadoc|tests)\\.jar"))
+            return files.filter(p -> p.getFileName().toString().matches("gateway-service-[0-9].*-exec\\.jar"))
                     .findFirst().orElseThrow(() -> new AssertionError("no gateway-service jar: package gateway-service first"));
         }
     }

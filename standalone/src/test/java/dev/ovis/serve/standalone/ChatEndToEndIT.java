@@ -251,8 +251,7 @@ class ChatEndToEndIT {
 
     @Test
     void keyframesOfAGeneratedVideoThroughTheSuite(@TempDir Path dir) throws Exception {
-        // The FFmpeg build the video service bundles (its FfmpegPrograms is not on this module's
-        // compile class path: the service jars are repackaged).
+        // The FFmpeg build the video service bundles.
         Path video = dir.resolve("pattern.mp4");
         Process ffmpeg = new ProcessBuilder(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class), "-nostdin", "-hide_banner",
                 "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=10:duration=3",
