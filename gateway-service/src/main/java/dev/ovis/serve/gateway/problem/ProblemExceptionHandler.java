@@ -2,6 +2,8 @@ package dev.ovis.serve.gateway.problem;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.support.storage.ObjectStoreException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,10 +11,12 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
@@ -37,6 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProblemExceptionHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+    private static final int DATABASE_RETRY_AFTER_SECONDS = 5;
     static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
 
     private final JsonMapper json;
@@ -52,6 +57,12 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
             return Mono.error(error);
         }
         String path = exchange.getRequest().getPath().value();
+        if (databaseUnreachable(error)) {
+            // an outage, not a bug: the client may retry; what was accepted before is kept
+            log.warn("Database unreachable on {}: {}", path, error.toString());
+            error = new ApiException(ErrorCode.UNAVAILABLE, "the job database is unreachable; retry later",
+                    Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(DATABASE_RETRY_AFTER_SECONDS)));
+        }
         Problem problem = toProblem(error, path);
         response.setStatusCode(HttpStatus.valueOf(problem.status()));
         HttpHeaders headers = response.getHeaders();
@@ -109,6 +120,13 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         String errorId = newErrorId();
         log.error("Unexpected error on {} (error_id {})", path, errorId, error);
         return Problem.unexpected(ErrorCode.INTERNAL, errorId, path);
+    }
+
+    /** No connection to PostgreSQL within Hikari's {@code connection-timeout}, or one lost mid-statement. */
+    static boolean databaseUnreachable(Throwable error) {
+        return findCause(error, CannotGetJdbcConnectionException.class) != null
+                || findCause(error, DataAccessResourceFailureException.class) != null
+                || findCause(error, SQLTransientConnectionException.class) != null;
     }
 
     private static String newErrorId() {

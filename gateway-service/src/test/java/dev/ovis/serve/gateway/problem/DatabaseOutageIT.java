@@ -1,0 +1,87 @@
+package dev.ovis.serve.gateway.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ovis.serve.gateway.TestMedia;
+import dev.ovis.serve.infra.test.SharedInfrastructure;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * PostgreSQL goes away under a running gateway (its connections are cut by {@link TcpCut}, the
+ * shared server keeps running for the other tests): new work is answered 503 with Retry-After after
+ * at most Hikari's connection timeout — not a 500, not a 30 s hang — and the gateway serves again by
+ * itself once the database is back.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "server.address=127.0.0.1",
+        "ovis.gateway.instance-id=gateway-outage-it",
+        "ovis.gateway.auth.keys.key-outage=tenant-outage",
+        "ovis.gateway.limits.enabled=false"})
+class DatabaseOutageIT {
+
+    private static TcpCut database;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        SharedInfrastructure.register(registry);
+        String direct = SharedInfrastructure.get().jdbcUrl();
+        Matcher port = Pattern.compile("//[^:/]+:(\\d+)/").matcher(direct);
+        assertThat(port.find()).as("a port in " + direct).isTrue();
+        database = new TcpCut(Integer.parseInt(port.group(1)));
+        // the application's connections go through the cut; Flyway's (at start-up) go direct
+        registry.add("spring.datasource.url", () -> direct.replaceFirst("//([^:/]+):\\d+/", "//127.0.0.1:" + database.port() + "/"));
+    }
+
+    @AfterAll
+    static void closeCut() throws Exception {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void withTheDatabaseGoneNewWorkIs503WithRetryAfterAndServingResumesByItself() {
+        WebTestClient client = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+                .baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(60))
+                .defaultHeader("Authorization", "Bearer key-outage").build();
+        upload(client, 2100).expectStatus().isCreated();
+
+        database.cut();
+        long start = System.nanoTime();
+        EntityExchangeResult<byte[]> refused = upload(client, 2200).expectStatus().isEqualTo(503)
+                .expectHeader().exists("Retry-After")
+                .expectBody().jsonPath("$.code").isEqualTo("unavailable")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("database"))
+                .returnResult();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("Database outage: answered %d in %.2f s%n", refused.getStatus().value(), seconds);
+        client.get().uri("/v1/jobs").exchange().expectStatus().isEqualTo(503);
+
+        database.restore();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> upload(client, 2300).expectStatus().isCreated());
+        client.get().uri("/v1/jobs").exchange().expectStatus().isOk();
+    }
+
+    private static WebTestClient.ResponseSpec upload(WebTestClient client, int size) {
+        return client.post().uri("/v1/media").contentType(MediaType.APPLICATION_OCTET_STREAM).bodyValue(TestMedia.png(size)).exchange();
+    }
+}
