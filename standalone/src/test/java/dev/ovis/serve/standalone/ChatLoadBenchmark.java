@@ -92,7 +92,56 @@ class ChatLoadBenchmark {
                 }
             }
             overhead(http, run, model, text);
+            streaming(http, run, model);
         }
+    }
+
+    /**
+     * Streaming cadence at the client: sequential streamed text chats of {@code max_tokens} 64 (ignoring
+     * EOS is not available, so answers may end earlier); time to the first content delta, the gaps
+     * between deltas, and deltas per answer — the SSE stream as a client reads it.
+     */
+    private void streaming(HttpClient http, StandaloneRun run, String model) throws Exception {
+        String body = "{\"model\": \"" + model + "\", \"max_tokens\": 64, \"temperature\": 0, \"stream\": true, "
+                + "\"messages\": [{\"role\": \"user\", \"content\": \"" + QUESTION + "\"}]}";
+        List<Long> firsts = new ArrayList<>();
+        List<Long> gaps = new ArrayList<>();
+        List<Long> deltas = new ArrayList<>();
+        for (int i = 0; i < overheadRuns + 5; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(run.gatewayUrl() + "/v1/chat/completions"))
+                    .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + run.apiKey())
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            long t0 = System.nanoTime();
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            long last = -1;
+            long count = 0;
+            try (var lines = response.body()) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (!line.startsWith("data: ") || !line.contains("\"content\":\"") || line.contains("\"content\":\"\"")) {
+                        continue; // role-only, empty, usage and [DONE] events
+                    }
+                    long now = System.nanoTime();
+                    if (i >= 5) {
+                        if (last < 0) {
+                            firsts.add(now - t0);
+                        } else {
+                            gaps.add(now - last);
+                        }
+                    }
+                    last = now;
+                    count++;
+                }
+            }
+            if (i >= 5) {
+                deltas.add(count * 1_000_000L); // ms() divides by 1e6
+            }
+        }
+        Collections.sort(firsts);
+        Collections.sort(gaps);
+        Collections.sort(deltas);
+        report(String.format("streaming (text, max_tokens 64, %d runs, 1 client): first content delta p50 %.1f ms p95 %.1f ms;"
+                        + " between deltas p50 %.1f ms p95 %.1f ms; deltas per answer p50 %.0f", firsts.size(), ms(firsts, 0.5),
+                ms(firsts, 0.95), ms(gaps, 0.5), ms(gaps, 0.95), ms(deltas, 0.5)));
     }
 
     private String body(String model, String content) {
