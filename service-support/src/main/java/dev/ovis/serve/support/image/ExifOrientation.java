@@ -75,7 +75,7 @@ final class ExifOrientation {
         boolean swap = orientation >= 5;
         WritableRaster out = src.createCompatibleWritableRaster(swap ? h : w, swap ? w : h);
         int n = contiguousPixelSize(src);
-        if (n > 0 && contiguousPixelSize(out) == n) {
+        if (n > 0 && contiguousPixelSize(out) == n && out.getDataBuffer().getClass() == src.getDataBuffer().getClass()) {
             turnArray(src.getDataBuffer(), out.getDataBuffer(), n, w, h, orientation);
         } else {
             turnRows(src, out, orientation);
