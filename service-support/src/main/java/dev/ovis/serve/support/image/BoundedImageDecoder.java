@@ -67,7 +67,8 @@ public record BoundedImageDecoder(long maxBytes, long maxPixels, long maxDecoded
         if (bytes.length == 0) {
             throw new InvalidImageException(ErrorCode.CORRUPT_MEDIA, "empty file (0 bytes)");
         }
-        return MediaFormat.sniff(bytes).filter(MediaFormat::isImage).orElseThrow(() -> new InvalidImageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        return MediaFormat.sniff(bytes).filter(MediaFormat::isImage).orElseThrow(() -> new InvalidImageException(
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 "not an image: not a JPEG, PNG, GIF, BMP, TIFF or WebP (starts with " + hexPrefix(bytes) + ")"));
     }
 
