@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One thread running one piece of the gateway's periodic work (the outbox relay, the job reaper,
- * the retention purge) at a fixed delay, started and stopped with the application context by its
+ * the purges, through {@link PeriodicWork}) at a fixed delay, started and stopped with the application context by its
  * owner's {@code SmartLifecycle}. Rounds never overlap: an extra round asked for with {@link
  * #runNow} waits for the one under way.
  */

@@ -1,11 +1,10 @@
 package dev.ovis.serve.gateway.files;
 
-import dev.ovis.serve.gateway.PeriodicTask;
+import dev.ovis.serve.gateway.PeriodicWork;
 import dev.ovis.serve.support.storage.ObjectStore;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,19 +15,29 @@ import org.springframework.stereotype.Component;
  * thread. Any number of gateway instances may purge at once: both deletes are idempotent.
  */
 @Component
-class FilePurge implements SmartLifecycle {
+class FilePurge extends PeriodicWork {
 
     private static final Logger log = LoggerFactory.getLogger(FilePurge.class);
 
     private final FileRepository repository;
     private final ObjectStore store;
     private final FilesProperties properties;
-    private final PeriodicTask task = new PeriodicTask("file-purge");
 
     FilePurge(FileRepository repository, ObjectStore store, FilesProperties properties) {
+        super("file-purge");
         this.repository = repository;
         this.store = store;
         this.properties = properties;
+    }
+
+    @Override
+    protected void round() {
+        purge();
+    }
+
+    @Override
+    protected Duration interval() {
+        return properties.purgeInterval();
     }
 
     /** One round; returns the files removed. Blocking. */
@@ -43,28 +52,5 @@ class FilePurge implements SmartLifecycle {
             log.info("Removed {} expired file(s)", removed);
         }
         return removed;
-    }
-
-    private void purgeQuietly() {
-        try {
-            purge();
-        } catch (RuntimeException e) {
-            log.warn("File purge failed, retrying in {}: {}", properties.purgeInterval(), e.toString());
-        }
-    }
-
-    @Override
-    public void start() {
-        task.start(this::purgeQuietly, properties.purgeInterval(), properties.purgeInterval());
-    }
-
-    @Override
-    public void stop() {
-        task.stop(Duration.ZERO);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task.running();
     }
 }

@@ -1,13 +1,12 @@
 package dev.ovis.serve.gateway.job;
 
-import dev.ovis.serve.gateway.PeriodicTask;
+import dev.ovis.serve.gateway.PeriodicWork;
 import dev.ovis.serve.gateway.GatewayProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -19,17 +18,27 @@ import org.springframework.stereotype.Component;
  * media are, by {@code MediaRetention}.
  */
 @Component
-class RetentionPurge implements SmartLifecycle {
+class RetentionPurge extends PeriodicWork {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
 
     private final JdbcClient jdbc;
     private final GatewayProperties.Retention settings;
-    private final PeriodicTask task = new PeriodicTask("retention-purge");
 
     RetentionPurge(JdbcClient jdbc, GatewayProperties properties) {
+        super("retention-purge");
         this.jdbc = jdbc;
         this.settings = properties.retention();
+    }
+
+    @Override
+    protected void round() {
+        purge();
+    }
+
+    @Override
+    protected Duration interval() {
+        return settings.interval();
     }
 
     /** One purge of everything due; returns the rows deleted. */
@@ -59,30 +68,5 @@ class RetentionPurge implements SmartLifecycle {
             total += deleted;
         } while (deleted == settings.batchSize());
         return total;
-    }
-
-    private void purgeQuietly() {
-        try {
-            purge();
-        } catch (RuntimeException e) {
-            log.warn("Retention purge failed, retrying in {}: {}", settings.interval(), e.toString());
-        }
-    }
-
-    @Override
-    public void start() {
-        // a first purge a minute after start-up, not during it
-        Duration first = settings.interval().compareTo(Duration.ofMinutes(1)) < 0 ? settings.interval() : Duration.ofMinutes(1);
-        task.start(this::purgeQuietly, first, settings.interval());
-    }
-
-    @Override
-    public void stop() {
-        task.stop(Duration.ZERO);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task.running();
     }
 }

@@ -1,12 +1,11 @@
 package dev.ovis.serve.gateway.media;
 
 import dev.ovis.serve.gateway.GatewayProperties;
-import dev.ovis.serve.gateway.PeriodicTask;
+import dev.ovis.serve.gateway.PeriodicWork;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,17 +15,27 @@ import org.springframework.stereotype.Component;
  * grows. Deleting is idempotent, so every gateway instance may run it.
  */
 @Component
-class MediaRetention implements SmartLifecycle {
+class MediaRetention extends PeriodicWork {
 
     private static final Logger log = LoggerFactory.getLogger(MediaRetention.class);
 
     private final MediaService media;
     private final GatewayProperties.Retention settings;
-    private final PeriodicTask task = new PeriodicTask("media-retention");
 
     MediaRetention(MediaService media, GatewayProperties properties) {
+        super("media-retention");
         this.media = media;
         this.settings = properties.retention();
+    }
+
+    @Override
+    protected void round() {
+        purge();
+    }
+
+    @Override
+    protected Duration interval() {
+        return settings.interval();
     }
 
     /** One purge of everything due; returns the media deleted. */
@@ -42,30 +51,5 @@ class MediaRetention implements SmartLifecycle {
             log.info("Retention: deleted {} media unused since {}", total, cutoff);
         }
         return total;
-    }
-
-    private void purgeQuietly() {
-        try {
-            purge();
-        } catch (RuntimeException e) {
-            log.warn("Media retention failed, retrying in {}: {}", settings.interval(), e.toString());
-        }
-    }
-
-    @Override
-    public void start() {
-        // a first purge a minute after start-up, not during it
-        Duration first = settings.interval().compareTo(Duration.ofMinutes(1)) < 0 ? settings.interval() : Duration.ofMinutes(1);
-        task.start(this::purgeQuietly, first, settings.interval());
-    }
-
-    @Override
-    public void stop() {
-        task.stop(Duration.ZERO);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return task.running();
     }
 }
