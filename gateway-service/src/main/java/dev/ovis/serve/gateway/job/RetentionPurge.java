@@ -1,7 +1,8 @@
 package dev.ovis.serve.gateway.job;
 
-import dev.ovis.serve.gateway.PeriodicWork;
 import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.PeriodicWork;
+import dev.ovis.serve.gateway.media.MediaService;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,11 +12,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes bookkeeping that would otherwise grow for ever: ids of applied job events older than
- * {@code retention.processed-events} and outbox rows published or given up longer ago than
- * {@code retention.outbox}. Batches of {@code batch-size} rows, so no statement holds locks for long;
- * every {@code interval}, on one daemon thread. Jobs are not purged (see docs/reliability.md);
- * media are, by {@code MediaRetention}.
+ * Deletes what would otherwise grow for ever: ids of applied job events older than
+ * {@code retention.processed-events}, outbox rows published or given up longer ago than
+ * {@code retention.outbox}, and media nobody uploaded or named in a request for
+ * {@code retention.media} (row and object: every chat with a data URI or an image URL stores its
+ * image). Batches of {@code batch-size} rows, so no statement holds locks for long; every
+ * {@code interval}, on one daemon thread; idempotent, so every instance runs it. Jobs are not purged
+ * (see docs/reliability.md).
  */
 @Component
 class RetentionPurge extends PeriodicWork {
@@ -23,11 +26,13 @@ class RetentionPurge extends PeriodicWork {
     private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
 
     private final JdbcClient jdbc;
+    private final MediaService media;
     private final GatewayProperties.Retention settings;
 
-    RetentionPurge(JdbcClient jdbc, GatewayProperties properties) {
+    RetentionPurge(JdbcClient jdbc, MediaService media, GatewayProperties properties) {
         super("retention-purge");
         this.jdbc = jdbc;
+        this.media = media;
         this.settings = properties.retention();
     }
 
@@ -54,10 +59,16 @@ class RetentionPurge extends PeriodicWork {
         deleted += batches("""
                 delete from outbox where id in
                   (select id from outbox where given_up_at < :cutoff limit :limit)""", now.minus(settings.outbox()));
-        if (deleted > 0) {
-            log.info("Retention: deleted {} old processed-event and outbox rows", deleted);
+        long mediaDeleted = 0;
+        int round;
+        do {
+            round = media.deleteUnusedSince(now.minus(settings.media()), settings.batchSize());
+            mediaDeleted += round;
+        } while (round == settings.batchSize());
+        if (deleted + mediaDeleted > 0) {
+            log.info("Retention: deleted {} old processed-event and outbox rows, {} unused media", deleted, mediaDeleted);
         }
-        return deleted;
+        return deleted + mediaDeleted;
     }
 
     private long batches(String sql, Instant cutoff) {

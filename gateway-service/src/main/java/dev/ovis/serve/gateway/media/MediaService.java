@@ -92,7 +92,7 @@ public class MediaService {
     }
 
     /** Deletes media unused since {@code cutoff}, rows and objects, at most {@code limit} a call; returns how many. */
-    int deleteUnusedSince(Instant cutoff, int limit) {
+    public int deleteUnusedSince(Instant cutoff, int limit) {
         List<MediaRecord> deleted = repository.deleteUnusedSince(cutoff, limit);
         for (MediaRecord record : deleted) {
             store.delete(record.ref().key());
