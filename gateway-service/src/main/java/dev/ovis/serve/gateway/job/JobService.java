@@ -14,6 +14,7 @@ import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.gateway.BlockingSchedulers;
 import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.outbox.BrokerProbe;
 import dev.ovis.serve.gateway.outbox.Outbox;
 import dev.ovis.serve.gateway.problem.ApiException;
 import dev.ovis.serve.support.observability.TraceParents;
@@ -49,6 +50,7 @@ public class JobService {
 
     static final String SOURCE = "gateway-service";
     static final int CHUNK_BUFFER_MINUTES = 10;
+    static final int BROKER_RETRY_AFTER_SECONDS = 5;
 
     private final JobRepository jobs;
     private final Outbox outbox;
@@ -60,10 +62,11 @@ public class JobService {
     private final GatewayProperties properties;
     private final MeterRegistry meters;
     private final TraceParents traces;
+    private final BrokerProbe broker;
 
     JobService(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, BlockingSchedulers schedulers,
                JsonMapper json, JobSinks<Job> updates, JobSinks<StreamChunk> chunks, GatewayProperties properties,
-               MeterRegistry meters, TraceParents traces) {
+               MeterRegistry meters, TraceParents traces, BrokerProbe broker) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.transactions = transactions;
@@ -74,6 +77,7 @@ public class JobService {
         this.properties = properties;
         this.meters = meters;
         this.traces = traces;
+        this.broker = broker;
     }
 
     /** This instance's id: the {@code replyTo} of jobs whose output should stream to this gateway. */
@@ -232,6 +236,10 @@ public class JobService {
             if (earlier.isPresent()) {
                 return earlier.get();
             }
+        }
+        if (broker.brokerDown()) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, "the message broker (Kafka) is unreachable, so the job could not be"
+                    + " handed to a stage; retry later", Map.of("Retry-After", Long.toString(BROKER_RETRY_AFTER_SECONDS)));
         }
         refuseWhenSaturated(tenant, payload, priority);
         String id = UUID.randomUUID().toString();
