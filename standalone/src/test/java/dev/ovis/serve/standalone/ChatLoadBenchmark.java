@@ -227,11 +227,13 @@ class ChatLoadBenchmark {
      * Where the time of one text chat goes, from the spans of its trace (the one-JVM run keeps them
      * all in {@link RecentSpans#jvm()}): the gateway before the job is stored (parsing, auth, rate
      * limit), the job's transaction, the outbox relay's wake-up, the Kafka hop to the llm stage, the
-     * llm stage until its last stream chunk is sent, and that chunk's way back to the client.
+     * llm stage until its last stream chunk is sent, that chunk's Kafka hop back to the gateway, and the
+     * gateway until the answer is written.
      */
     private static void hops(List<String> traceIds) throws IOException {
         String[] names = {"gateway before the job is stored", "job submit (transaction)", "outbox relay until send",
-            "Kafka to the llm stage", "llm stage until its answer is sent", "answer back to the client"};
+            "Kafka to the llm stage", "llm stage until its answer is sent", "Kafka back to the gateway",
+            "gateway until the answer is out"};
         List<List<Long>> hops = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
             hops.add(new ArrayList<>());
@@ -245,14 +247,16 @@ class ChatLoadBenchmark {
             var process = first(spans, Topics.requests(Stage.LLM) + " process");
             var answer = spans.stream().filter(span -> span.name().startsWith("ovis.stream.v1.") && span.name().endsWith(" send"))
                     .reduce((a, b) -> b).orElse(null);
-            if (root == null || submit == null || relay == null || process == null || answer == null) {
+            var back = spans.stream().filter(span -> span.service().equals("gateway-service")
+                    && span.name().startsWith("ovis.stream.v1.") && span.name().endsWith(" process")).reduce((a, b) -> b).orElse(null);
+            if (root == null || submit == null || relay == null || process == null || answer == null || back == null) {
                 continue;
             }
             complete++;
             long rootEnd = root.startEpochNanos() + (long) (root.durationMillis() * 1e6);
             long submitEnd = submit.startEpochNanos() + (long) (submit.durationMillis() * 1e6);
             long[] marks = {root.startEpochNanos(), submit.startEpochNanos(), submitEnd, relay.startEpochNanos(),
-                process.startEpochNanos(), answer.startEpochNanos(), rootEnd};
+                process.startEpochNanos(), answer.startEpochNanos(), back.startEpochNanos(), rootEnd};
             for (int i = 0; i < names.length; i++) {
                 hops.get(i).add(marks[i + 1] - marks[i]);
             }

@@ -90,7 +90,7 @@ class ObservabilityEndToEndIT {
             }
             assertThat(services).contains("gateway-service", "vision-service", "llm-service");
             // the Kafka hops: gateway → vision and vision → llm are producer/consumer span pairs
-            assertThat(kinds).contains("gateway-service:SERVER", "gateway-service:PRODUCER",
+            assertThat(kinds).contains("gateway-service:SERVER", "gateway-service:PRODUCER", "gateway-service:CONSUMER",
                     "vision-service:CONSUMER", "vision-service:PRODUCER", "llm-service:CONSUMER");
             // the database's share: the job's transaction is a span of its own
             assertThat(names).contains("job submit");

@@ -69,6 +69,8 @@ class JobMessagingConfiguration {
         properties.setGroupId(group);
         properties.setAckMode(ContainerProperties.AckMode.RECORD);
         properties.setMessageListener(listener);
+        // a CONSUMER span continuing the record's traceparent: the way back to the client shows in the trace
+        properties.setObservationEnabled(true);
         ConcurrentMessageListenerContainer<String, Envelope<T>> container = new ConcurrentMessageListenerContainer<>(
                 factory.consumerFactory(payload, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset)), properties);
         container.setCommonErrorHandler(factory.errorHandler(backOff));
