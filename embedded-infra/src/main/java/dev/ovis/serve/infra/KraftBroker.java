@@ -49,13 +49,23 @@ final class KraftBroker implements AutoCloseable {
      * a port was taken meanwhile.
      */
     static KraftBroker start(Path logDir, int preferredPort) {
+        return start(logDir, preferredPort, 0);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with the controller on {@code preferredControllerPort} when it
+     * is free (0: any): a broker restarted on the same log directory keeps the addresses its
+     * clients and its quorum know ({@link InfraServer}).
+     */
+    static KraftBroker start(Path logDir, int preferredPort, int preferredControllerPort) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int brokerPort = attempt == 1 && preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
             if (attempt == 1 && preferredPort > 0 && brokerPort != preferredPort) {
                 log.warn("Port {} is taken (another Kafka?): the embedded broker listens on {} instead", preferredPort, brokerPort);
             }
-            int controllerPort = freePort();
+            int controllerPort = attempt == 1 && preferredControllerPort > 0 && isFree(preferredControllerPort)
+                    ? preferredControllerPort : freePort();
             Properties props = config(logDir, brokerPort, controllerPort);
             format(logDir, props);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);

@@ -51,10 +51,19 @@ final class Postgres implements AutoCloseable {
 
     /** Starts a cluster in {@code dataDir} (created by initdb on first use), or a throw-away one when null. */
     static Postgres start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** As {@link #start(Path)}, on {@code port} (0: any free port; only with a data directory). */
+    static Postgres start(Path dataDir, int port) {
         if (dataDir != null) {
             Path dir = dataDir.toAbsolutePath();
             PostgresLeftover.stopIn(dir);
-            return launch(builder().setDataDirectory(dir).setCleanDataDirectory(false), dir, null);
+            EmbeddedPostgres.Builder builder = builder().setDataDirectory(dir).setCleanDataDirectory(false);
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            return launch(builder, dir, null);
         }
         Path copy = temporaryDirectory();
         boolean fromTemplate = PostgresTemplate.copyTo(copy, Postgres::initialiseTemplate);

@@ -35,6 +35,11 @@ final class S3Server implements AutoCloseable {
     }
 
     static S3Server start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** As {@link #start(Path)}, on {@code port} (0: any free port). */
+    static S3Server start(Path dataDir, int port) {
         BlobStore store;
         if (dataDir == null) {
             store = new TransientNio2BlobStore();
@@ -48,7 +53,7 @@ final class S3Server implements AutoCloseable {
         }
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .jettyMaxThreads(16)
                 .stopTimeout(2_000)
