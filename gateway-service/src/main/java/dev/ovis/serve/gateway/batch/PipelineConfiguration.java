@@ -74,6 +74,8 @@ class PipelineConfiguration {
         ContainerProperties container = new ContainerProperties(Topics.BATCH_REQUESTS);
         container.setGroupId(GROUP);
         container.setAckMode(ContainerProperties.AckMode.RECORD);
+        // observed like every listener of the gateway (one kind of spring.kafka.listener meter per registry)
+        container.setObservationEnabled(true);
         container.setMessageListener(new PipelineListener(keys, requests, publisher, properties, json));
         ConcurrentMessageListenerContainer<String, byte[]> listener = new ConcurrentMessageListenerContainer<>(
                 new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()), container);

@@ -35,6 +35,8 @@ class ModelCatalogConfiguration {
         ContainerProperties container = new ContainerProperties(Topics.MODELS);
         container.setGroupId(group);
         container.setAckMode(ContainerProperties.AckMode.RECORD);
+        // observed like every listener of the gateway (one kind of spring.kafka.listener meter per registry)
+        container.setObservationEnabled(true);
         container.setMessageListener((MessageListener<String, Envelope<ModelInfo>>) record -> {
             if (record.value() != null) {
                 catalog.announce(record.value().data());
