@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Batch throughput and what a running batch costs interactive chats, on the one-JVM suite (tiny
  * fixture model, rate limits off, default batch settings), all in one run:
  * <ol>
- * <li>interactive baseline: one client sending text chats back to back, latency p50/p99;</li>
+ * <li>interactive baseline: one client sending text chats back to back, latency p50/p99 (before and,
+ *     to bracket the noise of a shared machine, again after the batch with interactive load);</li>
  * <li>a batch of N text chats alone: lines/s from creation to {@code completed};</li>
  * <li>another such batch with the same interactive client running while it is in progress;</li>
  * <li>the same N chats as single requests from {@code max-active-batch-per-kind} (8) clients: items/s.</li>
@@ -65,22 +66,24 @@ class BatchBenchmark {
                 String interactive = body(model, "What is in this picture? Describe the sun.");
                 report("batch benchmark: tiny fixture, extra args [" + extra + "], " + lines + " lines, max_tokens " + maxTokens
                         + ", " + Runtime.getRuntime().availableProcessors() + " cores, load average " + load());
-                for (int i = 0; i < 5; i++) {
-                    send(http, run, interactive); // warm-up
-                }
+                // warm-up: the interactive path for one phase's length, the batch path with a small batch
+                interactive(http, run, interactive, deadline(seconds));
+                runBatch(sdk, model, "warm-up", 16, null);
                 List<Long> alone = interactive(http, run, interactive, deadline(seconds));
-                report("interactive alone   (1 client, " + seconds + " s): " + latencies(alone));
+                report("interactive alone, before (1 client, " + seconds + " s): " + latencies(alone));
 
-                double batchAlone = runBatch(sdk, model, "alone", null);
+                double batchAlone = runBatch(sdk, model, "alone", lines, null);
                 report(String.format("batch alone: %d lines, %.1f lines/s", lines, batchAlone));
 
                 AtomicBoolean running = new AtomicBoolean(true);
                 List<Long> during = new ArrayList<>();
                 Thread client = Thread.ofVirtual().start(() -> during.addAll(interactive(http, run, interactive, running::get)));
-                double batchBusy = runBatch(sdk, model, "busy", () -> running.set(false));
+                double batchBusy = runBatch(sdk, model, "busy", lines, () -> running.set(false));
                 client.join();
                 report(String.format("batch with interactive client: %d lines, %.1f lines/s", lines, batchBusy));
                 report("interactive during batch (1 client): " + latencies(during));
+                List<Long> after = interactive(http, run, interactive, deadline(seconds));
+                report("interactive alone, after (1 client, " + seconds + " s): " + latencies(after));
 
                 report(String.format("same %d chats as single requests (8 clients): %.1f items/s", lines,
                         singles(http, run, model, 8)));
@@ -92,7 +95,7 @@ class BatchBenchmark {
     }
 
     /** Creates a batch of {@code lines} chats and waits until it completes; returns lines/s. */
-    private double runBatch(OpenAIClient sdk, String model, String name, Runnable whenDone) throws IOException {
+    private double runBatch(OpenAIClient sdk, String model, String name, int lines, Runnable whenDone) throws IOException {
         Path file = Files.createTempFile("batch-bench-", ".jsonl");
         try {
             List<String> input = new ArrayList<>();
