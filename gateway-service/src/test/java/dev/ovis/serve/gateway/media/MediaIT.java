@@ -78,12 +78,13 @@ class MediaIT extends GatewayIntegrationTest {
                 CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
                     try {
                         OutputStream out = socket.getOutputStream();
+                        // Connection: close, so the answer ends with the connection; no half-close after
+                        // the body (Netty closes a half-closed connection before it can answer)
                         out.write(("POST /v1/media HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY_A
-                                + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + big.length + "\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
+                                + "\r\nConnection: close\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                                + big.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                         out.write(big);
                         out.flush();
-                        socket.shutdownOutput();
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
