@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway.problem;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.support.storage.ObjectStoreException;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.UUID;
@@ -122,11 +123,27 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         return Problem.unexpected(ErrorCode.INTERNAL, errorId, path);
     }
 
-    /** No connection to PostgreSQL within Hikari's {@code connection-timeout}, or one lost mid-statement. */
+    /**
+     * No connection to PostgreSQL within Hikari's {@code connection-timeout}, or one lost mid-statement
+     * or mid-commit: SQLState class 08 (connection exception) or 57P (the server shutting down or
+     * restarting, e.g. 57P01 "terminating connection due to administrator command"), however wrapped.
+     */
     static boolean databaseUnreachable(Throwable error) {
-        return findCause(error, CannotGetJdbcConnectionException.class) != null
+        if (findCause(error, CannotGetJdbcConnectionException.class) != null
                 || findCause(error, DataAccessResourceFailureException.class) != null
-                || findCause(error, SQLTransientConnectionException.class) != null;
+                || findCause(error, SQLTransientConnectionException.class) != null) {
+            return true;
+        }
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static String newErrorId() {

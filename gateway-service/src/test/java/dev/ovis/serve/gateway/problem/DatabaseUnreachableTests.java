@@ -2,11 +2,13 @@ package dev.ovis.serve.gateway.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /** Which errors are a database outage (503 with Retry-After) rather than a bug (500). */
 class DatabaseUnreachableTests {
@@ -18,6 +20,16 @@ class DatabaseUnreachableTests {
         // what TransactionTemplate throws (JobService.submit): not a DataAccessException, the cause tells
         assertThat(ProblemExceptionHandler.databaseUnreachable(
                 new CannotCreateTransactionException("Could not open JDBC Connection for transaction", hikari))).isTrue();
+    }
+
+    /** PostgreSQL restarting under a transaction (seen in the multi-process fault run as a 500). */
+    @Test
+    void aConnectionLostOrTheServerShuttingDownIsAnOutageHoweverWrapped() {
+        SQLException terminated = new SQLException("FATAL: terminating connection due to administrator command", "57P01");
+        assertThat(ProblemExceptionHandler.databaseUnreachable(new TransactionSystemException("commit failed", terminated))).isTrue();
+        SQLException io = new SQLException("An I/O error occurred while sending to the backend.", "08006");
+        assertThat(ProblemExceptionHandler.databaseUnreachable(new IllegalStateException("wrapped", io))).isTrue();
+        assertThat(ProblemExceptionHandler.databaseUnreachable(new SQLException("syntax error", "42601"))).isFalse();
     }
 
     @Test
