@@ -54,12 +54,14 @@ class MediaRepository {
      * item, so naming the same image in every request writes nothing most of the time.
      */
     Optional<MediaRecord> findForUse(String tenant, String id) {
-        jdbc.sql("""
-                update media set last_used_at = now()
-                where tenant = :tenant and id = :id and last_used_at < now() - interval '1 hour'""")
+        // one round trip on the request's path: the row as it was, and the mark in the same statement
+        return jdbc.sql("""
+                with touched as (
+                  update media set last_used_at = now()
+                  where tenant = :tenant and id = :id and last_used_at < now() - interval '1 hour')
+                select * from media where tenant = :tenant and id = :id""")
                 .param("tenant", tenant).param("id", id)
-                .update();
-        return find(tenant, id);
+                .query(ROW).optional();
     }
 
     /** Deletes the row of media {@code id} and returns it; empty when there was none. */
