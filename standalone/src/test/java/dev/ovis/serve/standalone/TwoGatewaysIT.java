@@ -1,6 +1,8 @@
 package dev.ovis.serve.standalone;
 
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -8,10 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 
 import com.openai.client.OpenAIClient;
 import com.openai.errors.RateLimitException;
@@ -69,7 +73,9 @@ class TwoGatewaysIT {
                     "ovis.gateway.auth.keys[" + LIMITED_KEY + "]", "limited",
                     "ovis.gateway.limits.burst", String.valueOf(BURST),
                     "ovis.gateway.limits.requests-per-minute", "1",
-                    "ovis.gateway.media.max-bytes", "64KB")), SecondGateway.class);
+                    "ovis.gateway.media.max-bytes", "64KB",
+                    // no help from re-reading job rows: a chat must learn its outcome from its stream alone
+                    "ovis.gateway.jobs.events-poll-interval", "10m")), SecondGateway.class);
         }
     }
 
@@ -174,5 +180,28 @@ class TwoGatewaysIT {
                 {"model": "%s", "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "%s"}},
                  {"type": "text", "text": "What is it?"}]}]}""".formatted(model, uri));
         ChatEndToEndIT.assertProblem(response, 413, "media_too_large");
+    }
+
+    /**
+     * A chat waiting on B whose job fails in a stage is answered at once, whichever instance applies
+     * the FAILED event: the job events are shared by A and B, and B never re-reads the row here, so
+     * the failure must come to B on its own stream topic (from A through Kafka, or from B itself).
+     */
+    @Test
+    void aChatWaitingOnBIsToldOfAFailureInAStageWhicheverGatewayAppliesIt() throws Exception {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png", png);
+        byte[] truncated = Arrays.copyOf(png.toByteArray(), 40); // signature and header, no pixels
+        String uri = "data:image/png;base64," + Base64.getEncoder().encodeToString(truncated);
+        for (int i = 0; i < 6; i++) {
+            boolean stream = i % 2 == 1;
+            HttpResponse<String> response = ChatApi.post(http, gatewayB.url(), run.apiKey(), "/v1/chat/completions",
+                    "application/json", """
+                    {"model": "%s", "stream": %s, "messages": [{"role": "user", "content": [
+                     {"type": "image_url", "image_url": {"url": "%s"}}, {"type": "text", "text": "What is it? %d"}]}]}"""
+                            .formatted(model, stream, uri, i));
+            ChatEndToEndIT.assertProblem(response, 422, null);
+            assertThat(ChatApi.json(response.body()).get("code").asString()).isEqualTo("corrupt-media");
+        }
     }
 }

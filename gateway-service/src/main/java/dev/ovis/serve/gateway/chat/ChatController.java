@@ -52,7 +52,7 @@ class ChatController {
         String tenant = Tenant.of(exchange).id();
         return body.read(exchange.getRequest(), properties.maxRequestBytes().toBytes())
                 .flatMap(json -> chat.start(tenant, json)).flatMap(started -> {
-            Flux<ChatSignal> signals = chat.signals(tenant, started.jobId(), started.prepared().request().stream());
+            Flux<ChatSignal> signals = chat.signals(tenant, started.jobId());
             return started.prepared().request().stream()
                     ? stream(exchange.getResponse(), started, signals)
                     : whole(exchange.getResponse(), started, signals);
@@ -111,13 +111,6 @@ class ChatController {
                     finish(out, state, started, model, usage, chunk.usage());
                 }
             }
-            case ChatSignal.Done done -> {
-                String all = done.result().text();
-                String rest = all.startsWith(state.text.toString()) ? all.substring(state.text.length()) : "";
-                out.add(format.write(format.delta(started.jobId(), started.created(), model, rest, !state.started, List.of(),
-                        logprobs, done.result().finishReason(), usage)));
-                finish(out, state, started, model, usage, done.result().usage());
-            }
             case ChatSignal.Failed failed -> out.add(format.write(format.streamError(failed.failure())));
         }
         return out;
@@ -148,7 +141,6 @@ class ChatController {
         private final List<TokenLogprob> logprobs = new ArrayList<>();
         private FinishReason finish;
         private Usage usage;
-        private ChatResult done;
 
         Accumulated add(ChatSignal signal) {
             switch (signal) {
@@ -160,16 +152,12 @@ class ChatController {
                         usage = piece.chunk().usage();
                     }
                 }
-                case ChatSignal.Done result -> done = result.result();
                 case ChatSignal.Failed failed -> throw new ApiException(failed.failure().code(), failed.failure().detail());
             }
             return this;
         }
 
         ChatResult result(String model) {
-            if (done != null) {
-                return done;
-            }
             if (finish == null) {
                 throw new ApiException(ErrorCode.INTERNAL, "the answer ended without a finish reason");
             }

@@ -16,7 +16,6 @@ import org.springframework.validation.annotation.Validated;
  * @param maxTokensLimit    the largest {@code max_tokens} accepted
  * @param timeout           longest a request waits for its answer (504 beyond); the job is cancelled
  * @param maxRequestBytes   largest request body (data URIs included); 413 beyond
- * @param resultGrace       after the job row says SUCCEEDED, how long a stream waits for its last chunk
  * @param maxImages         most image parts in one request (400 beyond)
  * @param maxVideos         most video parts in one request (400 beyond)
  * @param mediaConcurrency  media parts of one request fetched or decoded at the same time
@@ -32,7 +31,6 @@ public record ChatProperties(
         @DefaultValue("8192") @Min(1) @Max(32768) int maxTokensLimit,
         @DefaultValue("10m") @NotNull Duration timeout,
         @DefaultValue("72MB") @NotNull DataSize maxRequestBytes,
-        @DefaultValue("2s") @NotNull Duration resultGrace,
         @DefaultValue("16") @Min(0) int maxImages,
         @DefaultValue("2") @Min(0) int maxVideos,
         @DefaultValue("4") @Min(1) int mediaConcurrency,

@@ -5,14 +5,11 @@ import dev.ovis.serve.common.chat.ChatTask;
 import dev.ovis.serve.common.chat.ContentPart;
 import dev.ovis.serve.common.chat.PartType;
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.common.job.Failure;
 import dev.ovis.serve.common.job.JobPayload;
-import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.common.model.ModelInfo;
 import dev.ovis.serve.gateway.job.ChatRequests;
-import dev.ovis.serve.gateway.job.Job;
 import dev.ovis.serve.gateway.job.JobService;
 import dev.ovis.serve.gateway.job.JobSinks;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
@@ -29,8 +26,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Runs chat completions on the job machinery: validates the OpenAI body, resolves its media into
  * the object store, plans the route (text → llm; images → vision, llm; video → video, vision, llm),
- * submits the job with this gateway as {@code replyTo}, and turns what comes back (stream chunks,
- * and the job row for failures at any stage) into {@link ChatSignal}s. A waiting client that goes
+ * submits the job with this gateway as {@code replyTo}, and turns what comes back on this instance's
+ * stream topic (chunks, the answer's last one, or a failure at any stage) into {@link ChatSignal}s. A waiting client that goes
  * away, or a timeout, cancels the job.
  */
 @Service
@@ -104,18 +101,13 @@ public class ChatService implements ChatRequests {
     }
 
     /**
-     * What the job tells, until a terminal signal: chunks as they stream; a failure at any stage as
-     * soon as the row shows it; the row's result if the last chunk does not follow SUCCEEDED within
-     * the grace period (a non-streamed answer arrives as one last chunk, or as the row's result,
-     * whichever comes first). Cancelling the subscription (client gone) or the timeout cancels the job.
+     * What the job tells, until a terminal signal, all from this instance's stream topic: chunks as
+     * they stream, the answer's last chunk, or a failure at any stage or in the gateway. Cancelling
+     * the subscription (client gone) or the timeout cancels the job.
      */
-    Flux<ChatSignal> signals(String tenant, String jobId, boolean streamed) {
-        Flux<ChatSignal> chunks = jobs.chunks(jobId).map(chunk -> chunk.failure() != null
-                ? new ChatSignal.Failed(chunk.failure()) : new ChatSignal.Piece(chunk));
-        Flux<ChatSignal> row = jobs.watch(tenant, jobId).filter(job -> job.status().isTerminal()).take(1)
-                .flatMap(job -> fromRow(job, streamed));
-        return Flux.merge(chunks, row)
-                .takeUntil(ChatSignal::terminal)
+    Flux<ChatSignal> signals(String tenant, String jobId) {
+        return jobs.chunks(jobId)
+                .<ChatSignal>map(chunk -> chunk.failure() != null ? new ChatSignal.Failed(chunk.failure()) : new ChatSignal.Piece(chunk))
                 .timeout(properties.timeout())
                 .onErrorMap(TimeoutException.class, e -> new ApiException(ErrorCode.TIMEOUT,
                         "no answer within " + properties.timeout() + "; the job was cancelled"))
@@ -127,16 +119,6 @@ public class ChatService implements ChatRequests {
                     }
                 })
                 .doOnCancel(() -> cancel(tenant, jobId, "the client disconnected"));
-    }
-
-    private Mono<ChatSignal> fromRow(Job job, boolean streamed) {
-        if (job.status() == JobStatus.SUCCEEDED && job.result() != null && job.result().chat() != null) {
-            Mono<ChatSignal> done = Mono.just(new ChatSignal.Done(job.result().chat()));
-            return streamed ? done.delayElement(properties.resultGrace()) : done;
-        }
-        Failure failure = job.failure() != null ? job.failure()
-                : new Failure(ErrorCode.INTERNAL, "job " + job.id() + " ended " + job.status() + " without a result");
-        return Mono.just(new ChatSignal.Failed(failure));
     }
 
     private void cancel(String tenant, String jobId, String reason) {

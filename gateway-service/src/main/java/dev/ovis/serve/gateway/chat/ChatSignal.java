@@ -1,6 +1,5 @@
 package dev.ovis.serve.gateway.chat;
 
-import dev.ovis.serve.common.chat.ChatResult;
 import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.job.Failure;
 
@@ -15,14 +14,6 @@ sealed interface ChatSignal {
         @Override
         public boolean terminal() {
             return chunk.last();
-        }
-    }
-
-    /** The job row reached SUCCEEDED (used when its last chunk does not arrive in time). */
-    record Done(ChatResult result) implements ChatSignal {
-        @Override
-        public boolean terminal() {
-            return true;
         }
     }
 

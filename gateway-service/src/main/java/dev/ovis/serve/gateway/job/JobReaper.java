@@ -42,17 +42,19 @@ public class JobReaper implements SmartLifecycle {
     private final Outbox outbox;
     private final TransactionTemplate transactions;
     private final JobService service;
+    private final WaitingClients waiting;
     private final GatewayProperties.Jobs settings;
     private final Counter redispatched;
     private final Counter lost;
     private final PeriodicTask task = new PeriodicTask("job-reaper");
 
     JobReaper(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, JobService service,
-              GatewayProperties properties, MeterRegistry meters) {
+              WaitingClients waiting, GatewayProperties properties, MeterRegistry meters) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.transactions = transactions;
         this.service = service;
+        this.waiting = waiting;
         this.settings = properties.jobs();
         this.redispatched = Counter.builder("ovis.gateway.jobs.redispatched")
                 .description("jobs dispatched again because their lease expired").register(meters);
@@ -104,6 +106,7 @@ public class JobReaper implements SmartLifecycle {
         Optional<Job> failed = jobs.transition(job.id(),
                 new JobChange(JobStatus.FAILED, null, reason, null, new Failure(ErrorCode.UNAVAILABLE, reason)));
         failed.ifPresent(row -> {
+            waiting.changed(row);
             // A worker that was only slow, not gone, stops instead of working for nobody
             outbox.append(Topics.CONTROL, Envelope.withId(job.id() + ":cancel", EventTypes.CANCEL, JobService.SOURCE,
                     job.id(), new CancelRequest(job.id(), reason)));

@@ -63,10 +63,11 @@ public class JobService {
     private final MeterRegistry meters;
     private final TraceParents traces;
     private final BrokerProbe broker;
+    private final WaitingClients waiting;
 
     JobService(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, BlockingSchedulers schedulers,
                JsonMapper json, JobSinks<Job> updates, JobSinks<StreamChunk> chunks, GatewayProperties properties,
-               MeterRegistry meters, TraceParents traces, BrokerProbe broker) {
+               MeterRegistry meters, TraceParents traces, BrokerProbe broker, WaitingClients waiting) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.transactions = transactions;
@@ -78,6 +79,7 @@ public class JobService {
         this.meters = meters;
         this.traces = traces;
         this.broker = broker;
+        this.waiting = waiting;
     }
 
     /** This instance's id: the {@code replyTo} of jobs whose output should stream to this gateway. */
@@ -144,6 +146,7 @@ public class JobService {
             Job cancelled = jobs.transition(id, JobChange.cancelled(reason))
                     .orElseThrow(() -> new ApiException(ErrorCode.CONFLICT,
                             "job " + id + " is already " + jobs.find(tenant, id).orElse(job).status() + " and cannot be cancelled"));
+            waiting.changed(cancelled);
             outbox.append(Topics.CONTROL, Envelope.withId(id + ":cancel", EventTypes.CANCEL, SOURCE, id,
                     new CancelRequest(id, reason)));
             return cancelled;
@@ -170,13 +173,17 @@ public class JobService {
 
     /**
      * The stream chunks of a job submitted with {@code replyTo = instanceId()}, in order, once each,
-     * completing after the last one. Chunks that arrive between the submit and this subscription
-     * are buffered (see {@link #submit}).
+     * completing after the last one: the answer's last chunk, or a failure however the job ended
+     * without one ({@link WaitingClients}). Chunks that arrive between the submit and this
+     * subscription are buffered (see {@link #submit}).
      */
     public Flux<StreamChunk> chunks(String jobId) {
         return Flux.defer(() -> {
             long[] next = {0};
             return chunks.subscribe(jobId).filter(chunk -> {
+                if (chunk.last() && chunk.failure() != null) {
+                    return true; // a failure ends the stream whoever sent it (a stage or a gateway, seq 0)
+                }
                 if (chunk.seq() < next[0]) {
                     return false;
                 }
@@ -209,6 +216,7 @@ public class JobService {
             Optional<Job> changed = jobs.markProcessed(envelopeId, event.jobId())
                     ? jobs.transition(event.jobId(), JobChange.of(event))
                     : Optional.<Job>empty();
+            changed.ifPresent(waiting::changed);
             if (!event.status().isTerminal()) {
                 jobs.renewLease(event.jobId(), lease);
             }

@@ -23,10 +23,12 @@ class UndeliverableJobs implements UndeliverableMessages {
 
     private final JobRepository jobs;
     private final JobSinks<Job> updates;
+    private final WaitingClients waiting;
 
-    UndeliverableJobs(JobRepository jobs, JobSinks<Job> updates) {
+    UndeliverableJobs(JobRepository jobs, JobSinks<Job> updates, WaitingClients waiting) {
         this.jobs = jobs;
         this.updates = updates;
+        this.waiting = waiting;
     }
 
     @Override
@@ -34,6 +36,7 @@ class UndeliverableJobs implements UndeliverableMessages {
         Failure failure = new Failure(tooLarge ? ErrorCode.MEDIA_TOO_LARGE : ErrorCode.UNAVAILABLE, "the job " + reason);
         jobs.transition(message.key(), new JobChange(JobStatus.FAILED, null, null, null, failure)).ifPresent(job -> {
             log.warn("Job {} failed: its message to {} {}", job.id(), message.topic(), reason);
+            waiting.changed(job);
             if (TransactionSynchronizationManager.isSynchronizationActive()) {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override

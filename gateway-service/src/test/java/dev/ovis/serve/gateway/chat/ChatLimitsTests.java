@@ -24,7 +24,7 @@ import org.springframework.util.unit.DataSize;
 class ChatLimitsTests {
 
     private final ChatLimits limits = new ChatLimits(new ChatProperties(1024, 8192, Duration.ofMinutes(10),
-            DataSize.ofMegabytes(72), Duration.ofSeconds(2), 16, 2, 4, 32));
+            DataSize.ofMegabytes(72), 16, 2, 4, 32));
     private final ModelInfo model = new ModelInfo("m", "ovis2-1b", 1000, List.of("text", "image", "video"), false, Instant.now());
     private final MediaRef image = new MediaRef("b", "t/media/x", "image/png", "a".repeat(64), 10);
 

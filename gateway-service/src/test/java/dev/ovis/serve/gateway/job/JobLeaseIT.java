@@ -65,6 +65,8 @@ class JobLeaseIT extends GatewayIntegrationTest {
     @Autowired
     Outbox outbox;
     @Autowired
+    WaitingClients waiting;
+    @Autowired
     TransactionTemplate transactions;
     @Autowired
     GatewayProperties properties;
@@ -162,7 +164,7 @@ class JobLeaseIT extends GatewayIntegrationTest {
             jobIds.add(submit());
         }
         // a second gateway's reaper on the same database, besides this one's (and its scheduled rounds)
-        JobReaper other = new JobReaper(repository, outbox, transactions, service, properties, new SimpleMeterRegistry());
+        JobReaper other = new JobReaper(repository, outbox, transactions, service, waiting, properties, new SimpleMeterRegistry());
         jdbc.sql("update jobs set lease_until = now() - interval '1 second' where id in (:ids)")
                 .param("ids", jobIds).update();
 
