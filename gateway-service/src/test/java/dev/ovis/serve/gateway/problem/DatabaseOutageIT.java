@@ -5,7 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ovis.serve.gateway.TestMedia;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +85,46 @@ class DatabaseOutageIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> upload(client, 2300).expectStatus().isCreated());
         client.get().uri("/v1/jobs").exchange().expectStatus().isOk();
+    }
+
+    /**
+     * A synchronous OCR request whose job was stored before the database went away is answered 202
+     * with its job (it runs, and is read from /v1/jobs/{id} later), not 503: a client told to retry
+     * would run the job twice (the multi-process fault test saw it on /v1/video/keyframes).
+     */
+    @Test
+    void aSyncRequestWhoseJobWasAcceptedIsAnswered202WithTheJobWhenTheDatabaseGoesWhileItWaits() throws Exception {
+        WebTestClient client = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+                .baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(60))
+                .defaultHeader("Authorization", "Bearer key-outage").build();
+        String[] media = new String[1];
+        upload(client, 2400).expectStatus().isCreated().expectBody().jsonPath("$.id").value(id -> media[0] = (String) id);
+        long before = jobsOfTenant();
+        // no OCR stage runs here: the job stays queued and the request waits (sync-timeout 60 s)
+        CompletableFuture<EntityExchangeResult<byte[]>> answer = CompletableFuture.supplyAsync(
+                () -> client.post().uri("/v1/ocr").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"image\": \"" + media[0] + "\"}").exchange().expectBody().returnResult());
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> jobsOfTenant() > before);
+            database.cut();
+            EntityExchangeResult<byte[]> result = answer.get(60, TimeUnit.SECONDS);
+            String body = new String(result.getResponseBodyContent(), StandardCharsets.UTF_8);
+            assertThat(result.getStatus().value()).as(body).isEqualTo(202);
+            assertThat(body).contains("\"status\"");
+        } finally {
+            database.restore();
+        }
+    }
+
+    /** Jobs of this class's tenant, read past the cut. */
+    private static long jobsOfTenant() throws Exception {
+        try (Connection connection = DriverManager.getConnection(SharedInfrastructure.get().jdbcUrl(),
+                SharedInfrastructure.get().dbUsername(), SharedInfrastructure.get().dbPassword());
+             ResultSet rows = connection.createStatement().executeQuery(
+                     "SELECT count(*) FROM jobs WHERE tenant = 'tenant-outage'")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     private static WebTestClient.ResponseSpec upload(WebTestClient client, int size) {
