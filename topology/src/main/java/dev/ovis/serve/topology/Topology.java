@@ -233,6 +233,11 @@ public final class Topology implements AutoCloseable {
         awaitReady(member);
     }
 
+    /** SIGTERM (a clean stop: a worker leaves its consumer group at once), without starting it again. */
+    public void stop(String name) {
+        member(name).process().stop(STOP_GRACE);
+    }
+
     /** SIGTERM (a clean stop), then the same member again. */
     public void restart(String name) {
         member(name).process().stop(STOP_GRACE);
