@@ -212,10 +212,36 @@ public class JobService {
             if (!event.status().isTerminal()) {
                 jobs.renewLease(event.jobId(), lease);
             }
+            changed.filter(job -> job.status().isTerminal()).ifPresent(this::announceFinished);
             return changed;
         });
         applied.ifPresent(job -> updates.emit(job.id(), job));
         return applied;
+    }
+
+    /**
+     * Tells every stage, in the transaction that ended the job, that it ended: a stage skips a request
+     * for it that still arrives (the reaper's second dispatch after a slow worker, a redelivery) and
+     * stops a run of it still under way. Call inside a transaction.
+     */
+    void announceFinished(Job job) {
+        outbox.append(Topics.CONTROL, Envelope.withId(job.id() + ":finished", EventTypes.JOB_FINISHED, SOURCE, job.id(),
+                CancelRequest.finished(job.id(), job.status())));
+    }
+
+    /**
+     * Fails a job whose record the gateway gave up on (kept on the dead-letter topic), with the
+     * reason, and announces its end; empty when the job does not exist or has ended already. Blocking.
+     */
+    Optional<Job> failGivenUp(String jobId, String reason) {
+        Optional<Job> failed = transactions.execute(status -> {
+            Optional<Job> changed = jobs.transition(jobId, new JobChange(JobStatus.FAILED, null, null, null,
+                    new dev.ovis.serve.common.job.Failure(ErrorCode.INTERNAL, reason)));
+            changed.ifPresent(this::announceFinished);
+            return changed;
+        });
+        failed.ifPresent(job -> updates.emit(job.id(), job));
+        return failed;
     }
 
     /** Tells in-process watchers of a change made outside {@link #apply} (the reaper's). */
