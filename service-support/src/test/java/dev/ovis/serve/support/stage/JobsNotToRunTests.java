@@ -35,4 +35,16 @@ class JobsNotToRunTests {
         assertThat(jobs.contains("c")).isTrue();
         assertThat(jobs.size()).isEqualTo(2);
     }
+
+    @Test
+    void remembersWhyAndAFinishedJobStaysFinishedWhenACancelFollows() {
+        JobsNotToRun jobs = new JobsNotToRun(10, Duration.ofHours(1), clock::get);
+        jobs.add("cancelled");
+        jobs.add("finished", JobsNotToRun.Reason.FINISHED);
+        jobs.add("finished", JobsNotToRun.Reason.CANCELLED);
+
+        assertThat(jobs.reason("cancelled")).contains(JobsNotToRun.Reason.CANCELLED);
+        assertThat(jobs.reason("finished")).contains(JobsNotToRun.Reason.FINISHED);
+        assertThat(jobs.reason("other")).isEmpty();
+    }
 }
