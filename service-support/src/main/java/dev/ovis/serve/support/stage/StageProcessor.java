@@ -269,12 +269,12 @@ final class StageProcessor {
                 // no heartbeat after a forward or a hand-over: the gateway leases it as queued
                 heartbeat.stop();
             }
+            if (context.cancelled() || (failure != null && failure.code() == ErrorCode.CANCELLED)) {
+                return cancel(request);
+            }
             if (failure != null && stopping.getAsBoolean()) {
                 // resources may be closing under the handler: the failure may be the shutdown's, not the job's
                 return handOver(request, failure);
-            }
-            if (context.cancelled() || (failure != null && failure.code() == ErrorCode.CANCELLED)) {
-                return cancel(request);
             }
             if (failure == null) {
                 return publishOutcome(request, outcome);

@@ -92,7 +92,7 @@ class StageRuntimeIT {
     @Autowired
     Collected collected;
     @Autowired
-    JobsNotToRun cancelledJobs;
+    JobsNotToRun jobsNotToRun;
     @Autowired
     StageConsumersHealthIndicator health;
     @Autowired
@@ -180,7 +180,7 @@ class StageRuntimeIT {
     void aJobCancelledBeforeItArrivesIsNotRun() {
         String job = "job-" + UUID.randomUUID();
         publisher.publish(Topics.CONTROL, Envelope.of(EventTypes.CANCEL, "it", job, new CancelRequest(job, "user")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> cancelledJobs.contains(job));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobsNotToRun.contains(job));
 
         send(job, "complete", List.of(Stage.VISION), null);
 
@@ -223,7 +223,7 @@ class StageRuntimeIT {
         String job = "job-" + UUID.randomUUID();
         publisher.publish(Topics.CONTROL, Envelope.withId(job + ":finished", EventTypes.JOB_FINISHED, "it", job,
                 CancelRequest.finished(job, JobStatus.SUCCEEDED)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> cancelledJobs.reason(job).isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobsNotToRun.reason(job).isPresent());
         double skipped = skipped();
 
         send(job, "complete", List.of(Stage.VISION), null); // the reaper's duplicate of a job a slow worker finished
