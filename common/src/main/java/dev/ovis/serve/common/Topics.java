@@ -16,7 +16,12 @@ import dev.ovis.serve.common.job.Stage;
  *   <li>{@link #stream(String)} — {@link dev.ovis.serve.common.chat.StreamChunk}s for one gateway
  *       instance, the one holding the client's connection (no broadcast of tokens).</li>
  *   <li>{@link #CONTROL} — {@link dev.ovis.serve.common.job.CancelRequest}s, read by every instance
- *       of every stage (each instance with its own group), so a running job stops wherever it is.</li>
+ *       of every stage (each instance with its own group), so a running job stops wherever it is;
+ *       the same message with {@code finished} set announces a job's end, so no stage runs it again.</li>
+ *   <li>{@link #DEAD_LETTERS} — {@link dev.ovis.serve.common.job.DeadLetter}s: a record the suite gave
+ *       up on (a stage request whose every dispatch lost its worker, a job event the gateway could
+ *       not apply), with the reason and where it came from; written by the gateway, read by
+ *       operators (nothing in the suite consumes it).</li>
  *   <li>{@link #MODELS} — {@link dev.ovis.serve.common.model.ModelInfo} announcements by llm
  *       instances, read by every gateway instance (own group each) for {@code GET /v1/models}.</li>
  * </ul>
@@ -35,6 +40,8 @@ public final class Topics {
     public static final String JOB_EVENTS = "ovis.job.events.v1";
     /** Cancellations, consumed by every stage instance. */
     public static final String CONTROL = "ovis.control.v1";
+    /** Records given up on, with the reason ({@link dev.ovis.serve.common.job.DeadLetter}); read by operators. */
+    public static final String DEAD_LETTERS = "ovis.dead-letters.v1";
     /** Models served by llm instances ({@link dev.ovis.serve.common.model.ModelInfo}), compacted, keyed by model id. */
     public static final String MODELS = "ovis.models.v1";
     /**

@@ -89,6 +89,9 @@ public record GatewayProperties(
      *                            whole suite, beyond which the next batch line waits (503 to the runner, which
      *                            tries again on a later tick): batch work holds only part of the stages, the
      *                            rest stays free for interactive requests (docs/batch.md, Priority)
+     * @param eventMaxAttempts    attempts to apply one job event that PostgreSQL rejects (anything but a
+     *                            lost connection, which is retried for as long as it lasts); after the last the
+     *                            event goes to {@code ovis.dead-letters.v1} and its job FAILS with the reason
      */
     public record Jobs(@DefaultValue("20") @Min(1) int defaultPageSize,
                        @DefaultValue("100") @Min(1) @Max(1000) int maxPageSize,
@@ -104,7 +107,8 @@ public record GatewayProperties(
                        @DefaultValue("3") @Min(1) int maxAttempts,
                        @DefaultValue("5s") @NotNull Duration reaperInterval,
                        @DefaultValue("100") @Min(1) int reaperBatchSize,
-                       @DefaultValue("8") @Min(1) int maxActiveBatchPerKind) {
+                       @DefaultValue("8") @Min(1) int maxActiveBatchPerKind,
+                       @DefaultValue("5") @Min(1) int eventMaxAttempts) {
 
         public Jobs {
             activeLimits = activeLimits == null ? Map.of() : Map.copyOf(activeLimits);

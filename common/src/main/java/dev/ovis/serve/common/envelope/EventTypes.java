@@ -31,6 +31,10 @@ public final class EventTypes {
     public static final String MODEL_ANNOUNCED = "ovis.model.announced";
     /** Stop a job wherever it runs. */
     public static final String CANCEL = "ovis.control.cancel";
+    /** A job finished (a {@code CancelRequest} with {@code finished} set): no stage may run it again. */
+    public static final String JOB_FINISHED = "ovis.control.finished";
+    /** A record the suite gave up on ({@code DeadLetter}), on the dead-letter topic. */
+    public static final String DEAD_LETTER = "ovis.dead-letter";
 
     private EventTypes() {
     }

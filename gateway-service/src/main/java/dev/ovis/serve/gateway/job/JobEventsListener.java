@@ -11,7 +11,9 @@ import org.springframework.kafka.listener.MessageListener;
 /**
  * Consumes {@code ovis.job.events.v1} in group {@code ovis-gateway} and applies each event once
  * ({@link JobService#apply}). Unreadable records never get here (service-support's recoverer logs
- * and skips them); a database failure propagates, so the container retries the record.
+ * and skips them); a database failure propagates, so the container retries the record — for as long
+ * as PostgreSQL is unreachable, a bounded number of times when it rejects the event, which then goes
+ * to the dead-letter topic ({@link JobEventDeadLetters}, set up in {@link JobMessagingConfiguration}).
  */
 class JobEventsListener implements MessageListener<String, Envelope<JobEvent>> {
 

@@ -5,7 +5,14 @@ import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.job.JobEvent;
 import dev.ovis.serve.gateway.GatewayProperties;
+import dev.ovis.serve.gateway.problem.ProblemExceptionHandler;
+import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
+import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.support.kafka.UnreadableRecordRecoverer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,9 +27,11 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The gateway's Kafka consumers, built on service-support's envelope consumer factories: job
- * events in group {@code ovis-gateway} (ack per record, a failing record — database down — is
- * retried without limit, since dropping a terminal event would strand its job), and this
- * instance's stream topic in a group of its own, starting at the end.
+ * events in group {@code ovis-gateway} (ack per record; an event that fails because PostgreSQL is
+ * unreachable is retried without limit, since dropping a terminal event would strand its job, while
+ * one PostgreSQL rejects is tried {@code jobs.event-max-attempts} times and then dead-lettered with
+ * its job failed, so it cannot block its partition for ever — {@link JobEventDeadLetters}), and
+ * this instance's stream topic in a group of its own, starting at the end.
  */
 @Configuration(proxyBeanMethods = false)
 class JobMessagingConfiguration {
@@ -45,11 +54,25 @@ class JobMessagingConfiguration {
     }
 
     @Bean
-    ConcurrentMessageListenerContainer<String, Envelope<JobEvent>> jobEventsContainer(EnvelopeListenerFactory factory,
-                                                                                       JobService jobs) {
-        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
-        backOff.setMaxInterval(10_000);
-        return container(factory, JobEvent.class, Topics.JOB_EVENTS, GROUP, "earliest", backOff, new JobEventsListener(jobs));
+    ConcurrentMessageListenerContainer<String, Envelope<JobEvent>> jobEventsContainer(
+            EnvelopeListenerFactory factory, JobService jobs, GatewayProperties properties, EnvelopePublisher publisher,
+            EnvelopeJson json, UnreadableRecordRecoverer unreadable, MeterRegistry meters) {
+        int maxAttempts = properties.jobs().eventMaxAttempts();
+        ExponentialBackOffWithMaxRetries rejected = new ExponentialBackOffWithMaxRetries(maxAttempts - 1);
+        rejected.setInitialInterval(200);
+        rejected.setMultiplier(2.0);
+        rejected.setMaxInterval(10_000);
+        ExponentialBackOff unreachable = new ExponentialBackOff(200, 2.0);
+        unreachable.setMaxInterval(10_000);
+        DefaultErrorHandler errors = new DefaultErrorHandler(
+                new JobEventDeadLetters(jobs, publisher, json, unreadable, maxAttempts, meters), rejected);
+        errors.setCommitRecovered(true);
+        // null: the default (bounded) back-off
+        errors.setBackOffFunction((record, error) -> ProblemExceptionHandler.databaseUnreachable(error) ? unreachable : null);
+        ConcurrentMessageListenerContainer<String, Envelope<JobEvent>> container = container(factory, JobEvent.class,
+                Topics.JOB_EVENTS, GROUP, "earliest", rejected, new JobEventsListener(jobs));
+        container.setCommonErrorHandler(errors);
+        return container;
     }
 
     @Bean

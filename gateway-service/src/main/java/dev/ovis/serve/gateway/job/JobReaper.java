@@ -5,12 +5,13 @@ import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.common.job.CancelRequest;
+import dev.ovis.serve.common.job.DeadLetter;
 import dev.ovis.serve.common.job.Failure;
 import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.outbox.Outbox;
+import dev.ovis.serve.support.kafka.EnvelopeJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * expired has nobody working on it any more (the process was killed, its host lost, its request
  * consumed by nobody). The reaper dispatches such a job again through the outbox, counting
  * {@code jobs.attempts}, and fails it once {@code ovis.gateway.jobs.max-attempts} dispatches were
- * lost. Safe with any number of gateway instances: the expired rows are locked with {@code FOR
+ * lost, keeping the last request on {@code ovis.dead-letters.v1} with the reason. Safe with any number of gateway instances: the expired rows are locked with {@code FOR
  * UPDATE SKIP LOCKED}, so each is taken by one reaper, in the same transaction as its new lease and
  * its outbox row.
  */
@@ -42,19 +43,19 @@ public class JobReaper implements SmartLifecycle {
     private final Outbox outbox;
     private final TransactionTemplate transactions;
     private final JobService service;
-    private final WaitingClients waiting;
+    private final EnvelopeJson envelopes;
     private final GatewayProperties.Jobs settings;
     private final Counter redispatched;
     private final Counter lost;
     private final PeriodicTask task = new PeriodicTask("job-reaper");
 
     JobReaper(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, JobService service,
-              WaitingClients waiting, GatewayProperties properties, MeterRegistry meters) {
+              GatewayProperties properties, MeterRegistry meters, EnvelopeJson envelopes) {
+        this.envelopes = envelopes;
         this.jobs = jobs;
         this.outbox = outbox;
         this.transactions = transactions;
         this.service = service;
-        this.waiting = waiting;
         this.settings = properties.jobs();
         this.redispatched = Counter.builder("ovis.gateway.jobs.redispatched")
                 .description("jobs dispatched again because their lease expired").register(meters);
@@ -106,10 +107,19 @@ public class JobReaper implements SmartLifecycle {
         Optional<Job> failed = jobs.transition(job.id(),
                 new JobChange(JobStatus.FAILED, null, reason, null, new Failure(ErrorCode.UNAVAILABLE, reason)));
         failed.ifPresent(row -> {
-            waiting.changed(row);
-            // A worker that was only slow, not gone, stops instead of working for nobody
-            outbox.append(Topics.CONTROL, Envelope.withId(job.id() + ":cancel", EventTypes.CANCEL, JobService.SOURCE,
-                    job.id(), new CancelRequest(job.id(), reason)));
+            // A worker that was only slow, not gone, stops instead of working for nobody, a request
+            // still queued for the job is skipped, and a chat waiting for it is told
+            service.ended(row);
+            // The request every dispatch of which lost its worker (it may be what kills them): kept
+            // for an operator, with the reason, instead of only a line in one gateway's log
+            StageRequest last = new StageRequest(job.id(), job.tenant(), job.route(), job.route().first(),
+                    job.replyTo(), job.payload(), job.attempts(), job.priority());
+            Envelope<StageRequest> request = Envelope.withId(last.idPrefix(), EventTypes.STAGE_REQUEST, JobService.SOURCE,
+                    job.id(), last);
+            outbox.append(Topics.DEAD_LETTERS, Envelope.withId(job.id() + ":dead-letter", EventTypes.DEAD_LETTER,
+                    JobService.SOURCE, job.id(), new DeadLetter(job.id(), reason, "gateway job reaper",
+                            Topics.requests(last.stage()), EventTypes.STAGE_REQUEST,
+                            envelopes.mapper().writeValueAsString(request))));
             lost.increment();
             log.warn("Job {}: failed, {}", job.id(), reason);
         });

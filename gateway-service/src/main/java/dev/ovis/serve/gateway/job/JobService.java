@@ -6,6 +6,7 @@ import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.CancelRequest;
+import dev.ovis.serve.common.job.Failure;
 import dev.ovis.serve.common.job.JobEvent;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobStatus;
@@ -216,14 +217,41 @@ public class JobService {
             Optional<Job> changed = jobs.markProcessed(envelopeId, event.jobId())
                     ? jobs.transition(event.jobId(), JobChange.of(event))
                     : Optional.<Job>empty();
-            changed.ifPresent(waiting::changed);
             if (!event.status().isTerminal()) {
                 jobs.renewLease(event.jobId(), lease);
             }
+            changed.filter(job -> job.status().isTerminal()).ifPresent(this::ended);
             return changed;
         });
         applied.ifPresent(job -> updates.emit(job.id(), job));
         return applied;
+    }
+
+    /**
+     * What follows a job's end, in the transaction that ended it: every stage is told (it skips a
+     * request for the job that still arrives — the reaper's second dispatch after a slow worker, a
+     * redelivery — and stops a run of it still under way), and a chat waiting for it gets its
+     * closing chunk when it ended without an answer ({@link WaitingClients}).
+     */
+    void ended(Job job) {
+        outbox.append(Topics.CONTROL, Envelope.withId(job.id() + ":finished", EventTypes.JOB_FINISHED, SOURCE, job.id(),
+                CancelRequest.finished(job.id(), job.status())));
+        waiting.changed(job);
+    }
+
+    /**
+     * Fails a job whose record the gateway gave up on (kept on the dead-letter topic), with the
+     * reason, and announces its end; empty when the job does not exist or has ended already. Blocking.
+     */
+    Optional<Job> failGivenUp(String jobId, String reason) {
+        Optional<Job> failed = transactions.execute(status -> {
+            Optional<Job> changed = jobs.transition(jobId, new JobChange(JobStatus.FAILED, null, null, null,
+                    new Failure(ErrorCode.INTERNAL, reason)));
+            changed.ifPresent(this::ended);
+            return changed;
+        });
+        failed.ifPresent(job -> updates.emit(job.id(), job));
+        return failed;
     }
 
     /** Tells in-process watchers of a change made outside {@link #apply} (the reaper's). */

@@ -128,7 +128,7 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
      * or mid-commit: SQLState class 08 (connection exception) or 57P (the server shutting down or
      * restarting, e.g. 57P01 "terminating connection due to administrator command"), however wrapped.
      */
-    static boolean databaseUnreachable(Throwable error) {
+    public static boolean databaseUnreachable(Throwable error) {
         if (findCause(error, CannotGetJdbcConnectionException.class) != null
                 || findCause(error, DataAccessResourceFailureException.class) != null
                 || findCause(error, SQLTransientConnectionException.class) != null) {

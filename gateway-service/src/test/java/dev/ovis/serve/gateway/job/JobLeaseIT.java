@@ -15,6 +15,8 @@ import dev.ovis.serve.common.chat.Usage;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.error.ErrorCode;
+import dev.ovis.serve.common.job.CancelRequest;
+import dev.ovis.serve.common.job.DeadLetter;
 import dev.ovis.serve.common.job.JobEvent;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobResult;
@@ -26,6 +28,7 @@ import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.TopicRecorder;
 import dev.ovis.serve.gateway.outbox.Outbox;
+import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Timestamp;
@@ -55,6 +58,8 @@ class JobLeaseIT extends GatewayIntegrationTest {
 
     private static final Route LLM_ONLY = new Route(List.of(Stage.LLM));
     private static TopicRecorder<StageRequest> llmRequests;
+    private static TopicRecorder<DeadLetter> deadLetters;
+    private static TopicRecorder<CancelRequest> control;
 
     @Autowired
     JobService service;
@@ -65,8 +70,6 @@ class JobLeaseIT extends GatewayIntegrationTest {
     @Autowired
     Outbox outbox;
     @Autowired
-    WaitingClients waiting;
-    @Autowired
     TransactionTemplate transactions;
     @Autowired
     GatewayProperties properties;
@@ -74,11 +77,15 @@ class JobLeaseIT extends GatewayIntegrationTest {
     EnvelopePublisher publisher;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    EnvelopeJson envelopes;
 
     @BeforeEach
     void recordRequests() {
         if (llmRequests == null) {
             llmRequests = new TopicRecorder<>(Topics.LLM_REQUESTS, StageRequest.class);
+            deadLetters = new TopicRecorder<>(Topics.DEAD_LETTERS, DeadLetter.class);
+            control = new TopicRecorder<>(Topics.CONTROL, CancelRequest.class);
         }
     }
 
@@ -87,6 +94,8 @@ class JobLeaseIT extends GatewayIntegrationTest {
         if (llmRequests != null) {
             llmRequests.close();
             llmRequests = null;
+            deadLetters.close();
+            control.close();
         }
     }
 
@@ -134,6 +143,14 @@ class JobLeaseIT extends GatewayIntegrationTest {
         assertThat(done.version()).isEqualTo(version);
         assertThat(done.attempts()).isEqualTo(2);
         assertThat(llmRequests.of(jobId)).hasSize(2);
+
+        // every stage is told the job ended, so a request of it still queued somewhere is skipped
+        await().atMost(WAIT).until(() -> !control.of(jobId).isEmpty());
+        assertThat(control.of(jobId)).singleElement().satisfies(notice -> {
+            assertThat(notice.id()).isEqualTo(jobId + ":finished");
+            assertThat(notice.type()).isEqualTo(EventTypes.JOB_FINISHED);
+            assertThat(notice.data().finished()).isEqualTo(JobStatus.SUCCEEDED);
+        });
     }
 
     @Test
@@ -154,7 +171,56 @@ class JobLeaseIT extends GatewayIntegrationTest {
         await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 3);
         assertThat(llmRequests.of(jobId)).extracting(Envelope::id)
                 .containsExactly(jobId + ":llm", jobId + ":llm@2", jobId + ":llm@3");
-        assertThat(outboxIds(jobId)).contains(jobId + ":cancel");
+        // the stages are told the job ended (a slow worker stops), and the request is kept with the reason
+        assertThat(outboxIds(jobId)).contains(jobId + ":finished");
+        await().atMost(WAIT).until(() -> !deadLetters.of(jobId).isEmpty());
+        DeadLetter letter = deadLetters.of(jobId).getFirst().data();
+        assertThat(letter.reason()).isEqualTo(failed.failure().detail());
+        assertThat(letter.origin()).isEqualTo("gateway job reaper");
+        assertThat(letter.topic()).isEqualTo(Topics.LLM_REQUESTS);
+        assertThat(letter.recordType()).isEqualTo(EventTypes.STAGE_REQUEST);
+        Envelope<StageRequest> request = envelopes.mapper().readValue(letter.record(), envelopes.envelopeOf(StageRequest.class));
+        assertThat(request.id()).isEqualTo(jobId + ":llm@3");
+        assertThat(request.data().payload()).isEqualTo(llmRequests.of(jobId).getFirst().data().payload());
+    }
+
+    @Test
+    void anEventPostgresqlKeepsRejectingIsDeadLetteredAndItsJobFailedInsteadOfBlockingItsPartition() {
+        String jobId = submit();
+        // PostgreSQL itself refuses this one event (as it would a value it cannot store); a lost
+        // connection would be retried for as long as it lasts instead
+        jdbc.sql("""
+                create or replace function reject_poison_event() returns trigger language plpgsql as $$
+                begin
+                  if new.envelope_id like '%:poison-test' then
+                    raise exception 'poison event %', new.envelope_id using errcode = '22023';
+                  end if;
+                  return new;
+                end $$""").update();
+        jdbc.sql("drop trigger if exists reject_poison_event on processed_events").update();
+        jdbc.sql("create trigger reject_poison_event before insert on processed_events for each row "
+                + "execute function reject_poison_event()").update();
+        try {
+            publish(jobId + ":llm:poison-test", EventTypes.JOB_STARTED, JobEvent.started(jobId, Stage.LLM));
+            String other = submit();
+            publish(other + ":llm:running", EventTypes.JOB_STARTED, JobEvent.started(other, Stage.LLM));
+
+            await().atMost(WAIT).until(() -> row(jobId).status() == JobStatus.FAILED);
+            Job failed = row(jobId);
+            assertThat(failed.failure().code()).isEqualTo(ErrorCode.INTERNAL);
+            assertThat(failed.failure().detail()).contains(jobId + ":llm:poison-test", "could not be applied after 5 attempts",
+                    "poison event", Topics.DEAD_LETTERS);
+            await().atMost(WAIT).until(() -> !deadLetters.of(jobId).isEmpty());
+            DeadLetter letter = deadLetters.of(jobId).getFirst().data();
+            assertThat(letter.reason()).isEqualTo(failed.failure().detail());
+            assertThat(letter.origin()).startsWith("gateway job events listener, " + Topics.JOB_EVENTS + "-");
+            assertThat(letter.recordType()).isEqualTo(EventTypes.JOB_STARTED);
+            assertThat(letter.record()).contains(jobId + ":llm:poison-test");
+            // and the events after it are applied as before
+            await().atMost(WAIT).until(() -> row(other).status() == JobStatus.RUNNING);
+        } finally {
+            jdbc.sql("drop trigger if exists reject_poison_event on processed_events").update();
+        }
     }
 
     @Test
@@ -164,7 +230,8 @@ class JobLeaseIT extends GatewayIntegrationTest {
             jobIds.add(submit());
         }
         // a second gateway's reaper on the same database, besides this one's (and its scheduled rounds)
-        JobReaper other = new JobReaper(repository, outbox, transactions, service, waiting, properties, new SimpleMeterRegistry());
+        JobReaper other = new JobReaper(repository, outbox, transactions, service, properties, new SimpleMeterRegistry(),
+                envelopes);
         jdbc.sql("update jobs set lease_until = now() - interval '1 second' where id in (:ids)")
                 .param("ids", jobIds).update();
 

@@ -3,11 +3,29 @@ package dev.ovis.serve.gateway.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ovis.serve.common.Topics;
+import dev.ovis.serve.common.chat.ChatMessage;
+import dev.ovis.serve.common.chat.ChatTask;
+import dev.ovis.serve.common.chat.ContentPart;
+import dev.ovis.serve.common.chat.Role;
+import dev.ovis.serve.common.chat.SamplingParams;
+import dev.ovis.serve.common.envelope.Envelope;
+import dev.ovis.serve.common.envelope.EventTypes;
+import dev.ovis.serve.common.job.DeadLetter;
+import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.JobPayload;
+import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.gateway.TestMedia;
-import dev.ovis.serve.infra.test.SharedInfrastructure;
-import java.nio.charset.StandardCharsets;
+import dev.ovis.serve.gateway.TopicRecorder;
+import dev.ovis.serve.gateway.job.JobService;
+import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Autowired;
+import dev.ovis.serve.infra.test.SharedInfrastructure;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -37,8 +55,15 @@ import reactor.netty.resources.ConnectionProvider;
         "server.address=127.0.0.1",
         "ovis.gateway.instance-id=gateway-outage-it",
         "ovis.gateway.auth.keys.key-outage=tenant-outage",
-        "ovis.gateway.limits.enabled=false"})
+        "ovis.gateway.limits.enabled=false",
+        // a rejected event would be dead-lettered after two tries: the outage must not count as one
+        "ovis.gateway.jobs.event-max-attempts=2"})
 class DatabaseOutageIT {
+
+    @Autowired
+    JobService jobs;
+    @Autowired
+    EnvelopePublisher publisher;
 
     private static TcpCut database;
 
@@ -124,6 +149,39 @@ class DatabaseOutageIT {
                      "SELECT count(*) FROM jobs WHERE tenant = 'tenant-outage'")) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+    @Test
+    void aJobEventArrivingWhileTheDatabaseIsGoneWaitsForItInsteadOfBeingDeadLettered() throws Exception {
+        JobPayload payload = JobPayload.of(new ChatTask("tiny", List.of(
+                new ChatMessage(Role.USER, List.of(ContentPart.text("hi")))), SamplingParams.REFERENCE, false));
+        String jobId = jobs.submit("tenant-outage", payload, new Route(List.of(Stage.LLM)), null, null).block().job().id();
+        try (TopicRecorder<DeadLetter> deadLetters = new TopicRecorder<>(Topics.DEAD_LETTERS, DeadLetter.class)) {
+            database.cut();
+            try {
+                publisher.publish(Topics.JOB_EVENTS, Envelope.withId(jobId + ":llm:running", EventTypes.JOB_STARTED,
+                        "test-stage", jobId, JobEvent.started(jobId, Stage.LLM)));
+                // far longer than two attempts take (each is refused at once): a lost connection is not a rejection
+                await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12))
+                        .until(() -> deadLetters.of(jobId).isEmpty());
+            } finally {
+                database.restore();
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> statusOf(jobId).equals("RUNNING"));
+            assertThat(deadLetters.of(jobId)).isEmpty();
+        }
+    }
+
+    /** Read past the cut, straight from the shared server. */
+    private static String statusOf(String jobId) throws Exception {
+        var infra = SharedInfrastructure.get();
+        try (Connection connection = DriverManager.getConnection(infra.jdbcUrl(), infra.dbUsername(), infra.dbPassword());
+             var statement = connection.prepareStatement("select status from jobs where id = ?")) {
+            statement.setString(1, jobId);
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : "";
+            }
         }
     }
 

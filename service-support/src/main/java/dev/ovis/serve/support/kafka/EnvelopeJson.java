@@ -55,6 +55,9 @@ public final class EnvelopeJson {
         if (topic.equals(Topics.MODELS)) {
             return Optional.of(ModelInfo.class);
         }
+        if (topic.equals(Topics.DEAD_LETTERS)) {
+            return Optional.of(dev.ovis.serve.common.job.DeadLetter.class);
+        }
         if (topic.startsWith(STREAM_PREFIX)) {
             return Optional.of(StreamChunk.class);
         }

@@ -144,6 +144,8 @@ public class KafkaSupportAutoConfiguration {
         }
         topics.add(topic(Topics.JOB_EVENTS, properties.jobEventPartitions(), properties));
         topics.add(topic(Topics.CONTROL, 1, properties));
+        // read by operators, in order: one partition is plenty for records the suite gave up on
+        topics.add(topic(Topics.DEAD_LETTERS, 1, properties));
         // latest announcement per model id is all that matters: compacted
         topics.add(builder(Topics.MODELS, 1, properties).compact().build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));

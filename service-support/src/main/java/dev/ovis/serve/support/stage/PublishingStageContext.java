@@ -31,7 +31,7 @@ final class PublishingStageContext implements StageContext {
     private final StageRequest request;
     private final int attempt;
     private final EnvelopePublisher publisher;
-    private final CancelledJobs cancelledJobs;
+    private final JobsNotToRun jobsNotToRun;
     private final String source;
     private final long progressIntervalNanos;
     private final LongSupplier nanoClock;
@@ -43,13 +43,13 @@ final class PublishingStageContext implements StageContext {
     private CompletableFuture<Void> lastProgressSend = CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> lastStreamSend = CompletableFuture.completedFuture(null);
 
-    PublishingStageContext(StageRequest request, int attempt, EnvelopePublisher publisher, CancelledJobs cancelledJobs,
+    PublishingStageContext(StageRequest request, int attempt, EnvelopePublisher publisher, JobsNotToRun jobsNotToRun,
                            String source, Duration progressInterval, LongSupplier nanoClock,
                            AtomicInteger progressCounter) {
         this.request = request;
         this.attempt = attempt;
         this.publisher = publisher;
-        this.cancelledJobs = cancelledJobs;
+        this.jobsNotToRun = jobsNotToRun;
         this.source = source;
         this.progressIntervalNanos = progressInterval.toNanos();
         this.nanoClock = nanoClock;
@@ -98,7 +98,7 @@ final class PublishingStageContext implements StageContext {
 
     @Override
     public boolean cancelled() {
-        return cancelledJobs.contains(request.jobId());
+        return jobsNotToRun.contains(request.jobId());
     }
 
     /** Sends the coalesced last progress, then waits (bounded) until progress and chunks are acknowledged. */

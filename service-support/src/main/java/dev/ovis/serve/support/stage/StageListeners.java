@@ -36,12 +36,15 @@ import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.kafka.support.serializer.DeserializationException;
 
 /**
  * The Kafka side of the stage runtime: one request container per {@link StageProcessor} (group
- * {@code ovis-<stage>}, one record per poll, offset committed only after the outcome is published)
- * and one control container that records cancellations (own group per instance, newest offsets
+ * {@code ovis-<stage>}, one record per poll, offset committed once the broker acknowledged the
+ * job's RUNNING event — from then on the gateway's lease covers the job — or, for a request that
+ * ends without running, after its outcome) and one control container that records the jobs not to
+ * run: cancelled, or announced finished by the gateway (own group per instance, newest offsets
  * only). Started and stopped with the application context.
  */
 public final class StageListeners implements SmartLifecycle {
@@ -57,7 +60,7 @@ public final class StageListeners implements SmartLifecycle {
     private volatile boolean running;
 
     StageListeners(List<StageProcessor> processors, EnvelopeListenerFactory factory, EnvelopePublisher publisher,
-                   UnreadableRecordRecoverer unreadable, CancelledJobs cancelledJobs, StageProperties properties,
+                   UnreadableRecordRecoverer unreadable, JobsNotToRun jobsNotToRun, StageProperties properties,
                    String source, AtomicBoolean stopping, MeterRegistry meters, ObservationRegistry observations) {
         this.stopping = stopping;
         this.processors = List.copyOf(processors);
@@ -70,7 +73,7 @@ public final class StageListeners implements SmartLifecycle {
                     meters, observations));
         }
         if (!processors.isEmpty()) {
-            containers.put(CONTROL, controlContainer(String.join("-", stageNames), factory, cancelledJobs));
+            containers.put(CONTROL, controlContainer(String.join("-", stageNames), factory, jobsNotToRun));
         }
     }
 
@@ -95,10 +98,9 @@ public final class StageListeners implements SmartLifecycle {
         containerProperties.setMessageListener(
                 (AcknowledgingMessageListener<String, Envelope<StageRequest>>) (record, ack) -> {
                     processor.taken(Duration.ofMillis(System.currentTimeMillis() - record.timestamp()));
-                    processor.process(record.value().data());
-                    if (ack != null) {
-                        ack.acknowledge();
-                    }
+                    Runnable commit = once(ack);
+                    processor.process(record.value().id(), record.value().data(), commit);
+                    commit.run();
                 });
         DefaultKafkaConsumerFactory<String, Envelope<StageRequest>> consumers =
                 factory.consumerFactory(StageRequest.class, overrides);
@@ -123,10 +125,6 @@ public final class StageListeners implements SmartLifecycle {
             unreadable.accept(record, error);
             return;
         }
-        if (causedBy(error, StageStoppingException.class)) {
-            log.info("Job {}: not acknowledged, the stage is stopping", jobId);
-            return;
-        }
         log.error("Job {}: giving up on {}-{}@{} after retries", jobId, record.topic(), record.partition(),
                 record.offset(), error);
         String stage = processor.stage().name().toLowerCase(Locale.ROOT);
@@ -138,6 +136,19 @@ public final class StageListeners implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("Job {}: could not report the failure either: {}", jobId, e.toString());
         }
+    }
+
+    /** Commits the record's offset at most once per delivery: early (after RUNNING) or after the outcome. */
+    private static Runnable once(Acknowledgment ack) {
+        if (ack == null) {
+            return () -> { };
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                ack.acknowledge();
+            }
+        };
     }
 
     private static boolean isUnreadable(Throwable error) {
@@ -154,16 +165,21 @@ public final class StageListeners implements SmartLifecycle {
     }
 
     private static MessageListenerContainer controlContainer(String stages, EnvelopeListenerFactory factory,
-                                                             CancelledJobs cancelledJobs) {
+                                                             JobsNotToRun jobsNotToRun) {
         Map<String, Object> overrides = Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "ovis-" + stages + "-control-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         ContainerProperties containerProperties = new ContainerProperties(Topics.CONTROL);
         containerProperties.setAckMode(AckMode.BATCH);
         containerProperties.setMessageListener((MessageListener<String, Envelope<CancelRequest>>) record -> {
-            String jobId = record.value().data().jobId();
-            log.info("Job {} cancelled: {}", jobId, record.value().data().reason());
-            cancelledJobs.add(jobId);
+            CancelRequest control = record.value().data();
+            if (control.announcesFinished()) {
+                log.debug("Job {} finished ({}): not to run again here", control.jobId(), control.finished());
+                jobsNotToRun.add(control.jobId(), JobsNotToRun.Reason.FINISHED);
+            } else {
+                log.info("Job {} cancelled: {}", control.jobId(), control.reason());
+                jobsNotToRun.add(control.jobId(), JobsNotToRun.Reason.CANCELLED);
+            }
         });
         ConcurrentMessageListenerContainer<String, Envelope<CancelRequest>> container =
                 new ConcurrentMessageListenerContainer<>(factory.consumerFactory(CancelRequest.class, overrides),
@@ -214,7 +230,8 @@ public final class StageListeners implements SmartLifecycle {
         for (StageProcessor processor : processors) {
             try {
                 if (!processor.awaitIdle(drainTimeout)) {
-                    log.warn("The {} stage still runs a job after {}; stopping anyway (it is redelivered)",
+                    log.warn("The {} stage still runs a job after {}; stopping anyway (the gateway's reaper"
+                                    + " dispatches it again when its lease expires)",
                             processor.stage(), drainTimeout);
                 }
             } catch (InterruptedException e) {

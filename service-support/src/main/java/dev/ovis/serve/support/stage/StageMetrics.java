@@ -18,7 +18,13 @@ import java.util.stream.Stream;
 final class StageMetrics {
 
     /** How a job left this stage. */
-    enum Outcome { FORWARDED, SUCCEEDED, FAILED, CANCELLED }
+    enum Outcome {
+        FORWARDED, SUCCEEDED, FAILED, CANCELLED,
+        /** not run: the job had finished, or this instance had finished the same request */
+        SKIPPED,
+        /** given back to the stage's topic for another instance: this one stopped under it */
+        HANDED_OVER
+    }
 
     /** Histogram: time from taking a job to publishing its outcome. */
     static final String DURATION = "ovis:stage_duration_seconds";

@@ -16,6 +16,7 @@ import dev.ovis.serve.support.storage.ObjectStoreException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * first, then the forward, SUCCEEDED, FAILED or CANCELLED. Transient failures are retried with a
  * doubling pause. Returns only once the outcome is acknowledged by the broker; a {@link
  * PublishException} that escapes means "nothing final was published, deliver the request again".
+ *
+ * <p>Who owns the request: Kafka, until the broker acknowledged RUNNING; then the gateway's lease.
+ * The caller's {@code committed} callback (the consumer's offset commit) runs at that point, before
+ * the handler, so a request whose handling kills the process (OOM, SIGKILL) is not redelivered by
+ * Kafka to block the stage again: the reaper dispatches it again, counting attempts, and fails it
+ * after the last. A request for a job that must not run ({@link JobsNotToRun}) or that this
+ * instance already finished ({@link FinishedRequests}) is skipped without running the handler.
  */
 final class StageProcessor {
 
@@ -48,7 +56,8 @@ final class StageProcessor {
     private final Stage stage;
     private final String stageName;
     private final EnvelopePublisher publisher;
-    private final CancelledJobs cancelledJobs;
+    private final JobsNotToRun jobsNotToRun;
+    private final FinishedRequests finished;
     private final StageProperties properties;
     private final StageMetrics metrics;
     private final String source;
@@ -61,14 +70,14 @@ final class StageProcessor {
     /** Requests inside {@link #process}; guarded by {@code this} so {@link #awaitIdle} can wait on it. */
     private int inFlight;
 
-    StageProcessor(StageHandler handler, EnvelopePublisher publisher, CancelledJobs cancelledJobs,
+    StageProcessor(StageHandler handler, EnvelopePublisher publisher, JobsNotToRun jobsNotToRun,
                    StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
                    LongSupplier nanoClock, Pause pause, BooleanSupplier stopping) {
-        this(handler, publisher, cancelledJobs, properties, metrics, source, sendTimeout, nanoClock, pause, stopping,
+        this(handler, publisher, jobsNotToRun, properties, metrics, source, sendTimeout, nanoClock, pause, stopping,
                 null);
     }
 
-    StageProcessor(StageHandler handler, EnvelopePublisher publisher, CancelledJobs cancelledJobs,
+    StageProcessor(StageHandler handler, EnvelopePublisher publisher, JobsNotToRun jobsNotToRun,
                    StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
                    LongSupplier nanoClock, Pause pause, BooleanSupplier stopping,
                    ScheduledExecutorService heartbeats) {
@@ -77,7 +86,8 @@ final class StageProcessor {
         this.stage = handler.stage();
         this.stageName = stage.name().toLowerCase(Locale.ROOT);
         this.publisher = publisher;
-        this.cancelledJobs = cancelledJobs;
+        this.jobsNotToRun = jobsNotToRun;
+        this.finished = new FinishedRequests(properties.finishedRequests());
         this.properties = properties;
         this.metrics = metrics;
         this.source = source;
@@ -96,20 +106,38 @@ final class StageProcessor {
         metrics.queued(waited);
     }
 
-    /** Handles one request to the end. */
+    /** Handles one request to the end (no envelope id, nothing to commit: unit tests). */
     void process(StageRequest request) {
+        process(request.idPrefix(), request, () -> { });
+    }
+
+    /**
+     * Handles one request to the end.
+     *
+     * @param envelopeId the request's envelope id, remembered once it is finished so a second
+     *                   delivery of it is skipped
+     * @param committed  hands the request over from Kafka to the gateway's lease (commits the
+     *                   record's offset); run once the broker acknowledged RUNNING, before the
+     *                   handler. Not run when the request ends without RUNNING (skipped, cancelled,
+     *                   misaddressed): the caller commits after the outcome then.
+     */
+    void process(String envelopeId, StageRequest request, Runnable committed) {
+        if (finished.contains(envelopeId)) {
+            log.info("Job {}: request {} was finished here already; skipped", request.jobId(), envelopeId);
+            metrics.handled(Outcome.SKIPPED, Duration.ZERO);
+            return;
+        }
         synchronized (this) {
             inFlight++;
         }
-        Heartbeat heartbeat = startHeartbeat(request);
         try {
             long start = nanoClock.getAsLong();
-            Outcome outcome = decide(request, heartbeat);
+            Outcome outcome = decide(request, committed);
             metrics.handled(outcome, Duration.ofNanos(nanoClock.getAsLong() - start));
-        } finally {
-            if (heartbeat != null) {
-                heartbeat.stop();
+            if (outcome != Outcome.HANDED_OVER) {
+                finished.add(envelopeId);
             }
+        } finally {
             synchronized (this) {
                 inFlight--;
                 notifyAll();
@@ -184,24 +212,40 @@ final class StageProcessor {
         return true;
     }
 
-    private Outcome decide(StageRequest request, Heartbeat heartbeat) {
+    private Outcome decide(StageRequest request, Runnable committed) {
         String jobId = request.jobId();
         if (request.stage() != stage) {
             return fail(request, new Failure(ErrorCode.INVALID_REQUEST, "this request is addressed to the "
                     + request.stage().name().toLowerCase(Locale.ROOT) + " stage but arrived on "
                     + Topics.requests(stage) + ", the " + stageName + " stage's topic"));
         }
-        if (cancelledJobs.contains(jobId)) {
-            return cancel(request);
+        Optional<JobsNotToRun.Reason> notToRun = jobsNotToRun.reason(jobId);
+        if (notToRun.isPresent()) {
+            return notToRun.get() == JobsNotToRun.Reason.FINISHED ? skipFinished(request) : cancel(request);
         }
-        // Not awaited here: the work starts while the broker acknowledges it (one round trip less
-        // on every hop); awaited before the outcome, which must follow it on the job's partition.
+        // Awaited before the handler runs, although that costs a round trip on every hop: until the
+        // broker has RUNNING the gateway's lease does not cover the job, so Kafka must still own the
+        // request; once it has, the offset is committed and a crash while handling is the reaper's.
         CompletableFuture<Void> started = publisher.publishAsync(Topics.JOB_EVENTS, Envelope.withId(
                 eventId(request, stage, "running"), EventTypes.JOB_STARTED, source, jobId, JobEvent.started(jobId, stage)));
+        awaitSent(started, request);
+        committed.run();
+        Heartbeat heartbeat = startHeartbeat(request);
+        try {
+            return run(request, heartbeat);
+        } finally {
+            if (heartbeat != null) {
+                heartbeat.stop();
+            }
+        }
+    }
+
+    private Outcome run(StageRequest request, Heartbeat heartbeat) {
+        String jobId = request.jobId();
         AtomicInteger progressCounter = new AtomicInteger();
         Duration backoff = properties.retryBackoff();
         for (int attempt = 1; ; attempt++) {
-            PublishingStageContext context = new PublishingStageContext(request, attempt, publisher, cancelledJobs,
+            PublishingStageContext context = new PublishingStageContext(request, attempt, publisher, jobsNotToRun,
                     source, properties.progressInterval(), nanoClock, progressCounter);
             StageOutcome outcome = null;
             Failure failure;
@@ -221,17 +265,16 @@ final class StageProcessor {
                 log.error("Job {}: the {} handler threw", jobId, stageName, e);
             }
             context.finish(sendTimeout);
-            awaitSent(started, request);
-            if (heartbeat != null && failure == null) {
-                // no heartbeat after a forward: the gateway leases a forwarded job as queued
+            if (heartbeat != null && (failure == null || stopping.getAsBoolean())) {
+                // no heartbeat after a forward or a hand-over: the gateway leases it as queued
                 heartbeat.stop();
-            }
-            if (failure != null && stopping.getAsBoolean()) {
-                // resources may be closing under the handler: leave the job for another instance
-                throw new StageStoppingException(jobId, failure);
             }
             if (context.cancelled() || (failure != null && failure.code() == ErrorCode.CANCELLED)) {
                 return cancel(request);
+            }
+            if (failure != null && stopping.getAsBoolean()) {
+                // resources may be closing under the handler: the failure may be the shutdown's, not the job's
+                return handOver(request, failure);
             }
             if (failure == null) {
                 return publishOutcome(request, outcome);
@@ -243,7 +286,7 @@ final class StageProcessor {
             context.note("attempt " + attempt + " of " + properties.maxAttempts() + " failed with "
                     + failure.code() + ": " + failure.detail() + "; retrying in " + backoff.toMillis() + " ms");
             context.finish(sendTimeout);
-            if (!pause.sleep(backoff) || cancelledJobs.contains(jobId)) {
+            if (!pause.sleep(backoff) || jobsNotToRun.contains(jobId)) {
                 return cancel(request);
             }
             backoff = backoff.multipliedBy(2);
@@ -295,8 +338,37 @@ final class StageProcessor {
     }
 
     private Outcome cancel(StageRequest request) {
+        if (jobsNotToRun.reason(request.jobId()).orElse(null) == JobsNotToRun.Reason.FINISHED) {
+            // a duplicate run of a job that ended elsewhere: the gateway would drop its CANCELLED anyway
+            return skipFinished(request);
+        }
         publishEvent(request, "cancelled", EventTypes.JOB_CANCELLED, JobEvent.cancelled(request.jobId(), stage));
         return Outcome.CANCELLED;
+    }
+
+    private Outcome skipFinished(StageRequest request) {
+        log.info("Job {}: finished already (announced by the gateway); this {} request, attempt {}, is skipped",
+                request.jobId(), stageName, request.attempt());
+        return Outcome.SKIPPED;
+    }
+
+    /**
+     * The handler failed while this instance stops. Since the offset was committed when RUNNING was
+     * acknowledged, leaving the record unacknowledged no longer hands the job to another instance;
+     * waiting for the lease would delay it by a minute and cost one of its dispatch attempts. So it
+     * is handed over like a forward to this same stage: "queued for ..." first (the gateway then
+     * leases it as queued, so it is not reaped while it waits), then the same request, same envelope
+     * id, on the stage's topic. Should either publish fail, the lease still covers the job.
+     */
+    private Outcome handOver(StageRequest request, Failure failure) {
+        log.info("Job {}: the {} stage is stopping and the handler failed ({}: {}); handing the job to another instance",
+                request.jobId(), stageName, failure.code(), failure.detail());
+        publisher.publish(Topics.JOB_EVENTS, Envelope.withId(eventId(request, stage, "handed-over:" + UUID.randomUUID()),
+                EventTypes.JOB_FORWARDED, source, request.jobId(), new JobEvent(request.jobId(), stage, JobStatus.RUNNING,
+                        null, "queued for " + stageName + " again: the instance working on it stopped", null, null)));
+        publisher.publish(Topics.requests(stage), Envelope.withId(request.idPrefix(), EventTypes.STAGE_REQUEST, source,
+                request.jobId(), request));
+        return Outcome.HANDED_OVER;
     }
 
     /** Waits for an event sent without waiting; a failure is the publisher's, as if it had been awaited. */

@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryBackoff     pause before the second attempt, doubled for each further one
  * @param maxPollInterval  the longest a handler may take before Kafka gives its partitions to another consumer
  * @param progressInterval the shortest gap between two progress events of one job
- * @param cancelledJobs    how many cancelled job ids an instance remembers
+ * @param cancelledJobs    how many ids of jobs not to run (cancelled, or announced finished by the
+ *                         gateway) an instance remembers
  * @param cancelledTtl     how long it remembers one
  * @param drainTimeout     how long stopping waits for the jobs under way to end before the service
  *                         closes what they use (ONNX sessions: closing one under a running inference
@@ -26,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often a job under way is reported alive (a heartbeat event renewing
  *                         its lease at the gateway, whose reaper re-dispatches a job whose worker
  *                         went silent); keep it well below the gateway's {@code ovis.gateway.jobs.lease}
+ * @param finishedRequests how many envelope ids of requests it finished an instance remembers, to
+ *                         skip one delivered again
  */
 @Validated
 @ConfigurationProperties("ovis.stage")
@@ -39,7 +42,8 @@ public record StageProperties(
         @DefaultValue("10000") @Min(1) int cancelledJobs,
         @DefaultValue("1h") Duration cancelledTtl,
         @DefaultValue("2m") Duration drainTimeout,
-        @DefaultValue("10s") Duration heartbeatInterval) {
+        @DefaultValue("10s") Duration heartbeatInterval,
+        @DefaultValue("10000") @Min(1) int finishedRequests) {
 
     public StageProperties {
         if (heartbeatInterval == null || heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
@@ -50,6 +54,6 @@ public record StageProperties(
     /** Every default, no stage name: for tests and code outside Spring. */
     public static StageProperties defaults() {
         return new StageProperties(null, 1, 3, Duration.ofSeconds(1), Duration.ofMinutes(30), Duration.ofMillis(250),
-                10_000, Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(10));
+                10_000, Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(10), 10_000);
     }
 }

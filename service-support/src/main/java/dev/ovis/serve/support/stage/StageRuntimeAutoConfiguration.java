@@ -49,8 +49,8 @@ public class StageRuntimeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CancelledJobs cancelledJobs(StageProperties properties) {
-        return new CancelledJobs(properties.cancelledJobs(), properties.cancelledTtl());
+    JobsNotToRun jobsNotToRun(StageProperties properties) {
+        return new JobsNotToRun(properties.cancelledJobs(), properties.cancelledTtl());
     }
 
     @Bean
@@ -61,7 +61,7 @@ public class StageRuntimeAutoConfiguration {
     @Bean
     StageListeners stageListeners(ObjectProvider<StageHandler> handlers, EnvelopeListenerFactory factory,
                                   EnvelopePublisher publisher, UnreadableRecordRecoverer unreadable,
-                                  CancelledJobs cancelledJobs, StageProperties properties,
+                                  JobsNotToRun jobsNotToRun, StageProperties properties,
                                   OvisKafkaProperties kafkaProperties, ObjectProvider<MeterRegistry> meterRegistry,
                                   ObjectProvider<ObservationRegistry> observationRegistry,
                                   @Value("${spring.application.name:ovis-serve}") String source,
@@ -76,11 +76,11 @@ public class StageRuntimeAutoConfiguration {
             if (properties.name() != null && properties.name() != handler.stage()) {
                 log.warn("ovis.stage.name is {} but a handler serves {}", properties.name(), handler.stage());
             }
-            return new StageProcessor(handler, publisher, cancelledJobs, properties,
+            return new StageProcessor(handler, publisher, jobsNotToRun, properties,
                     new StageMetrics(registry, handler.stage()), source, sendTimeout(kafkaProperties),
                     System::nanoTime, StageRuntimeAutoConfiguration::sleep, stopping::get, heartbeats.executor());
         }).toList();
-        return new StageListeners(processors, factory, publisher, unreadable, cancelledJobs, properties, source, stopping,
+        return new StageListeners(processors, factory, publisher, unreadable, jobsNotToRun, properties, source, stopping,
                 registry, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 

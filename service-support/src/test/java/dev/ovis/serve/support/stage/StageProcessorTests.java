@@ -39,7 +39,7 @@ class StageProcessorTests {
     static final JobResult RESULT = JobResult.of(new ChatResult("tiny", "hello", FinishReason.STOP, new Usage(1, 1), null));
 
     private final RecordingPublisher publisher = new RecordingPublisher();
-    private final CancelledJobs cancelled = new CancelledJobs(100, Duration.ofHours(1));
+    private final JobsNotToRun cancelled = new JobsNotToRun(100, Duration.ofHours(1));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicLong clock = new AtomicLong();
     private final List<Duration> pauses = new ArrayList<>();
@@ -48,7 +48,7 @@ class StageProcessorTests {
     private StageProcessor processor(StageHandler handler) {
         StageProperties properties = new StageProperties(handler.stage(), 1, 3, Duration.ofMillis(100),
                 Duration.ofMinutes(30), Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), 100);
         return new StageProcessor(handler, publisher, cancelled, properties, new StageMetrics(meters, handler.stage()),
                 "test-service", Duration.ofSeconds(1), clock::get, pause -> pauses.add(pause), stopping::get);
     }
@@ -97,7 +97,7 @@ class StageProcessorTests {
     @Test
     void heartbeatsWhileTheHandlerRunsAndStopsAfter() throws InterruptedException {
         StageProperties properties = new StageProperties(Stage.LLM, 1, 3, Duration.ofMillis(100), Duration.ofMinutes(30),
-                Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMillis(50));
+                Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMillis(50), 100);
         try (StageHeartbeats heartbeats = new StageHeartbeats()) {
             StageHandler slow = handler(Stage.LLM, (request, context) -> {
                 try {
@@ -311,14 +311,94 @@ class StageProcessorTests {
     }
 
     @Test
-    void aFailureWhileTheStageStopsLeavesTheJobForRedeliveryInsteadOfFailingIt() {
+    void aFailureWhileTheStageStopsHandsTheJobToAnotherInstanceInsteadOfFailingIt() {
         StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> {
             stopping.set(true);
             throw new IllegalStateException("session closed");
         }));
 
-        assertThatThrownBy(() -> processor.process(request(Stage.LLM, null))).isInstanceOf(StageStoppingException.class);
+        processor.process(request(Stage.LLM, null));
+
+        // the offset is committed already, so the request goes back on the stage's topic, announced as queued
+        assertThat(publisher.ids()).hasSize(3);
+        assertThat(publisher.ids().get(0)).isEqualTo("job-1:llm:running");
+        assertThat(publisher.ids().get(1)).startsWith("job-1:llm:handed-over:");
+        assertThat(publisher.sent.get(1).envelope().type()).isEqualTo(EventTypes.JOB_FORWARDED);
+        assertThat(publisher.sent.get(2).envelope().id()).isEqualTo("job-1:llm");
+        assertThat(publisher.sent.get(2).data()).isEqualTo(request(Stage.LLM, null));
+        assertThat(publisher.sent.get(2).topic()).isEqualTo(Topics.LLM_REQUESTS);
+    }
+
+    @Test
+    void theOffsetIsCommittedOnceRunningIsAcknowledgedAndBeforeTheHandlerRuns() {
+        List<String> order = new ArrayList<>();
+        StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> {
+            order.add("handler, after " + publisher.ids());
+            return new StageOutcome.Complete(RESULT);
+        }));
+
+        processor.process("job-1:llm", request(Stage.LLM, null), () -> order.add("committed, after " + publisher.ids()));
+
+        assertThat(order).containsExactly("committed, after [job-1:llm:running]", "handler, after [job-1:llm:running]");
+    }
+
+    @Test
+    void aRequestWhoseRunningIsNotAcknowledgedStaysKafkasAndTheHandlerDoesNotRun() {
+        publisher.refuse(envelope -> envelope.id().equals("job-1:llm:running"), true);
+        List<String> order = new ArrayList<>();
+        StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> {
+            order.add("handler");
+            return new StageOutcome.Complete(RESULT);
+        }));
+
+        assertThatThrownBy(() -> processor.process("job-1:llm", request(Stage.LLM, null), () -> order.add("committed")))
+                .isInstanceOf(PublishException.class);
+        assertThat(order).isEmpty();
+    }
+
+    @Test
+    void aRequestForAJobAnnouncedFinishedIsSkippedWithoutRunningOrReporting() {
+        cancelled.add("job-1", JobsNotToRun.Reason.FINISHED);
+        cancelled.add("job-1", JobsNotToRun.Reason.CANCELLED); // a late cancel does not make it reportable
+        List<String> ran = new ArrayList<>();
+        StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> {
+            ran.add(request.jobId());
+            return new StageOutcome.Complete(RESULT);
+        }));
+
+        processor.process(request(Stage.LLM, null));
+
+        assertThat(ran).isEmpty();
+        assertThat(publisher.ids()).isEmpty();
+        assertThat(meters.get("ovis.stage.jobs").tag("outcome", "skipped").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunThatLearnsItsJobFinishedElsewhereStopsWithoutReporting() {
+        StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> {
+            cancelled.add(request.jobId(), JobsNotToRun.Reason.FINISHED);
+            assertThat(context.cancelled()).isTrue();
+            throw new StageException(ErrorCode.CANCELLED, "stopped");
+        }));
+
+        processor.process(request(Stage.LLM, null));
+
         assertThat(publisher.ids()).containsExactly("job-1:llm:running");
+    }
+
+    @Test
+    void aRequestThisInstanceFinishedIsSkippedWhenDeliveredAgain() {
+        AtomicInteger runs = new AtomicInteger();
+        StageProcessor processor = processor(handler(Stage.LLM, (request, context) -> {
+            runs.incrementAndGet();
+            return new StageOutcome.Complete(RESULT);
+        }));
+
+        processor.process("job-1:llm", request(Stage.LLM, null), () -> { });
+        processor.process("job-1:llm", request(Stage.LLM, null), () -> { });
+        processor.process("job-1:llm@2", request(Stage.LLM, null), () -> { }); // another dispatch is not a repeat
+
+        assertThat(runs).hasValue(2);
     }
 
     @Test

@@ -42,6 +42,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +92,7 @@ class StageRuntimeIT {
     @Autowired
     Collected collected;
     @Autowired
-    CancelledJobs cancelledJobs;
+    JobsNotToRun jobsNotToRun;
     @Autowired
     StageConsumersHealthIndicator health;
     @Autowired
@@ -97,6 +103,8 @@ class StageRuntimeIT {
     HealthEndpoint healthEndpoint;
     @Autowired
     HealthEndpointGroups healthGroups;
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeEach
     void stageIsReady() {
@@ -172,12 +180,74 @@ class StageRuntimeIT {
     void aJobCancelledBeforeItArrivesIsNotRun() {
         String job = "job-" + UUID.randomUUID();
         publisher.publish(Topics.CONTROL, Envelope.of(EventTypes.CANCEL, "it", job, new CancelRequest(job, "user")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> cancelledJobs.contains(job));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobsNotToRun.contains(job));
 
         send(job, "complete", List.of(Stage.VISION), null);
 
         awaitEvent(job + ":vision:cancelled");
         assertThat(collected.eventIds(job)).containsExactly(job + ":vision:cancelled");
+    }
+
+    @Test
+    void theOffsetIsCommittedOnceRunningIsAcknowledgedSoACrashWhileHandlingIsNotRedelivered() throws Exception {
+        String job = "job-" + UUID.randomUUID();
+        RecordMetadata sent;
+        try (KafkaProducer<String, byte[]> raw = rawProducer()) {
+            sent = raw.send(new ProducerRecord<>(Topics.VISION_REQUESTS, 0, job, envelopeBytes(job, "hold"))).get();
+        }
+        long offset = sent.offset();
+        int partition = sent.partition();
+        try {
+            // while the handler still runs, the group's committed offset is already past the request:
+            // a process killed now would not get it back from Kafka (the gateway's lease covers it)
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestHandler.HOLDING.contains(job));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    SharedInfrastructure.get().kafkaBootstrapServers()))) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    OffsetAndMetadata committed = admin.listConsumerGroupOffsets("ovis-vision")
+                            .partitionsToOffsetAndMetadata().get()
+                            .get(new TopicPartition(Topics.VISION_REQUESTS, partition));
+                    assertThat(committed).isNotNull();
+                    assertThat(committed.offset()).isGreaterThan(offset);
+                });
+            }
+            assertThat(collected.event(job + ":vision:succeeded")).isEmpty();
+        } finally {
+            TestHandler.RELEASE.add(job);
+        }
+        awaitEvent(job + ":vision:succeeded");
+    }
+
+    @Test
+    void aRequestForAJobTheGatewayAnnouncedFinishedIsSkippedWithoutRunning() {
+        String job = "job-" + UUID.randomUUID();
+        publisher.publish(Topics.CONTROL, Envelope.withId(job + ":finished", EventTypes.JOB_FINISHED, "it", job,
+                CancelRequest.finished(job, JobStatus.SUCCEEDED)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobsNotToRun.reason(job).isPresent());
+        double skipped = skipped();
+
+        send(job, "complete", List.of(Stage.VISION), null); // the reaper's duplicate of a job a slow worker finished
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> skipped() > skipped);
+        assertThat(TestHandler.ATTEMPTS).doesNotContainKey(job);
+        assertThat(collected.eventIds(job)).isEmpty();
+    }
+
+    @Test
+    void aRequestDeliveredTwiceWithTheSameIdIsRunOnce() {
+        String job = send("complete", List.of(Stage.VISION), null);
+        awaitEvent(job + ":vision:succeeded");
+        double skipped = skipped();
+
+        send(job, "complete", List.of(Stage.VISION), null); // the same envelope id again (an outbox row sent twice)
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> skipped() > skipped);
+        assertThat(TestHandler.ATTEMPTS.get(job)).hasValue(1);
+    }
+
+    private double skipped() {
+        var counter = meters.find("ovis.stage.jobs").tags("stage", "vision", "outcome", "skipped").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test
@@ -251,6 +321,9 @@ class StageRuntimeIT {
     static final class TestHandler implements StageHandler {
 
         static final Map<String, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
+        /** Jobs of behaviour "hold" inside the handler, until named in {@link #RELEASE}. */
+        static final java.util.Set<String> HOLDING = ConcurrentHashMap.newKeySet();
+        static final java.util.Set<String> RELEASE = ConcurrentHashMap.newKeySet();
 
         @Override
         public Stage stage() {
@@ -278,6 +351,14 @@ class StageRuntimeIT {
                     yield complete();
                 }
                 case "boom" -> throw new IllegalStateException("kaboom");
+                case "hold" -> {
+                    HOLDING.add(request.jobId());
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (!RELEASE.contains(request.jobId()) && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    }
+                    yield complete();
+                }
                 case "wait-for-cancel" -> {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                     while (!context.cancelled() && System.nanoTime() < deadline) {

@@ -6,13 +6,13 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class CancelledJobsTests {
+class JobsNotToRunTests {
 
     private final AtomicLong clock = new AtomicLong();
 
     @Test
-    void remembersCancelledJobsUntilTheyExpire() {
-        CancelledJobs jobs = new CancelledJobs(10, Duration.ofMinutes(1), clock::get);
+    void remembersJobsNotToRunUntilTheyExpire() {
+        JobsNotToRun jobs = new JobsNotToRun(10, Duration.ofMinutes(1), clock::get);
         jobs.add("a");
 
         assertThat(jobs.contains("a")).isTrue();
@@ -25,7 +25,7 @@ class CancelledJobsTests {
 
     @Test
     void forgetsTheOldestWhenFull() {
-        CancelledJobs jobs = new CancelledJobs(2, Duration.ofHours(1), clock::get);
+        JobsNotToRun jobs = new JobsNotToRun(2, Duration.ofHours(1), clock::get);
         jobs.add("a");
         jobs.add("b");
         jobs.add("c");
@@ -34,5 +34,17 @@ class CancelledJobsTests {
         assertThat(jobs.contains("b")).isTrue();
         assertThat(jobs.contains("c")).isTrue();
         assertThat(jobs.size()).isEqualTo(2);
+    }
+
+    @Test
+    void remembersWhyAndAFinishedJobStaysFinishedWhenACancelFollows() {
+        JobsNotToRun jobs = new JobsNotToRun(10, Duration.ofHours(1), clock::get);
+        jobs.add("cancelled");
+        jobs.add("finished", JobsNotToRun.Reason.FINISHED);
+        jobs.add("finished", JobsNotToRun.Reason.CANCELLED);
+
+        assertThat(jobs.reason("cancelled")).contains(JobsNotToRun.Reason.CANCELLED);
+        assertThat(jobs.reason("finished")).contains(JobsNotToRun.Reason.FINISHED);
+        assertThat(jobs.reason("other")).isEmpty();
     }
 }
