@@ -19,6 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.PayloadTooLargeException;
@@ -126,7 +127,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     /**
      * No connection to PostgreSQL within Hikari's {@code connection-timeout}, or one lost mid-statement
      * or mid-commit: SQLState class 08 (connection exception) or 57P (the server shutting down or
-     * restarting, e.g. 57P01 "terminating connection due to administrator command"), however wrapped.
+     * restarting, e.g. 57P01 "terminating connection due to administrator command"), however wrapped,
+     * also behind a failed rollback. A lost commit's outcome is unknown (the job may be stored): a
+     * client of {@code /v1/jobs} that retries with an {@code Idempotency-Key} gets the stored job, not a second one.
      */
     public static boolean databaseUnreachable(Throwable error) {
         if (findCause(error, CannotGetJdbcConnectionException.class) != null
@@ -137,6 +140,11 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            // a rollback that failed after a failed commit hides the commit's error here
+            if (cause instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+                    && databaseUnreachable(rollback.getApplicationException())) {
                 return true;
             }
             if (cause.getCause() == cause) {

@@ -32,6 +32,22 @@ class DatabaseUnreachableTests {
         assertThat(ProblemExceptionHandler.databaseUnreachable(new SQLException("syntax error", "42601"))).isFalse();
     }
 
+    /**
+     * A commit lost with its connection, then the rollback Spring tries on that closed connection
+     * failing too: the rollback's error is the one thrown, the commit's is kept beside it (seen in
+     * the multi-process fault run as a 500 during a PostgreSQL restart).
+     */
+    @Test
+    void aRollbackThatFailsAfterACommitLostWithItsConnectionIsAnOutage() {
+        TransactionSystemException rollback = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed")); // Hikari's closed proxy: no SQLState
+        rollback.initApplicationException(new SQLException("An I/O error occurred while sending to the backend.", "08006"));
+        assertThat(ProblemExceptionHandler.databaseUnreachable(rollback)).isTrue();
+        TransactionSystemException bug = new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        bug.initApplicationException(new IllegalStateException("bug"));
+        assertThat(ProblemExceptionHandler.databaseUnreachable(bug)).isFalse();
+    }
+
     @Test
     void aRefusedStatementOrABugIsNot() {
         assertThat(ProblemExceptionHandler.databaseUnreachable(new DataIntegrityViolationException("duplicate key"))).isFalse();
