@@ -4,11 +4,14 @@ import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.gateway.BlockingSchedulers;
 import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -22,7 +25,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * The gateway's Kafka consumers, built on service-support's envelope consumer factories: job
  * events in group {@code ovis-gateway} (ack per record, a failing record — database down — is
  * retried without limit, since dropping a terminal event would strand its job), and this
- * instance's stream topic in a group of its own, starting at the end.
+ * instance's stream topic in a group of its own, starting at the end. Also the push of job changes
+ * from PostgreSQL to this instance's event streams ({@link JobNotifications}).
  */
 @Configuration(proxyBeanMethods = false)
 class JobMessagingConfiguration {
@@ -37,6 +41,12 @@ class JobMessagingConfiguration {
     @Bean
     JobSinks<StreamChunk> streamChunks() {
         return new JobSinks<>(true);
+    }
+
+    @Bean
+    JobNotifications jobNotifications(DataSourceProperties database, JobRepository jobs, JobSinks<Job> jobUpdates,
+                                      BlockingSchedulers schedulers, JobNotificationsProperties settings, MeterRegistry meters) {
+        return new JobNotifications(database, jobs, jobUpdates, schedulers, settings, meters);
     }
 
     @Bean
