@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -185,7 +185,12 @@ final class JobNotifications implements SmartLifecycle {
         properties.setProperty("ApplicationName", "ovis-gateway job-notifications");
         properties.setProperty("connectTimeout", "10");
         properties.setProperty("tcpKeepAlive", "true");
-        return DriverManager.getConnection(database.determineUrl(), properties);
+        // the driver itself rather than DriverManager, whose look-up depends on class loaders (a packaged jar)
+        Connection connection = new Driver().connect(database.determineUrl(), properties);
+        if (connection == null) {
+            throw new SQLException("spring.datasource.url is not a PostgreSQL URL; job changes cannot be listened for");
+        }
+        return connection;
     }
 
     private void sleep(Duration duration) {
