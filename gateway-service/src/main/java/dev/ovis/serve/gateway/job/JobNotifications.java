@@ -117,7 +117,8 @@ final class JobNotifications implements SmartLifecycle {
                 // changes committed while nobody listened were never delivered: re-read what is watched
                 reread(updates.watchedIds());
                 listen(connection.unwrap(PGConnection.class), connection);
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
+                // RuntimeException too (no datasource URL, a driver bug): the thread must outlive it and try again
                 if (running && backoff.equals(settings.reconnectBackoff())) {
                     log.warn("not listening for job changes ({}): until the connection is back, event streams see changes"
                             + " applied by other instances only at their safety re-read", e.getMessage());
@@ -166,11 +167,9 @@ final class JobNotifications implements SmartLifecycle {
             Mono.fromCallable(() -> jobs.findAll(batch)).subscribeOn(schedulers.db())
                     // after PostgreSQL restarted, the pool hands out connections it has not yet found broken
                     .retryWhen(Retry.backoff(READ_RETRIES, settings.reconnectBackoff()))
-                    .subscribe(
-                    rows -> rows.forEach(job -> updates.emit(job.id(), job)),
-                    // the streams' safety re-read will bring it
-                    e -> log.warn("re-reading {} notified jobs failed ({}): their streams wait for the next change or"
-                            + " their safety re-read", batch.size(), e.toString()));
+                    .subscribe(rows -> rows.forEach(job -> updates.emit(job.id(), job)),
+                            e -> log.warn("re-reading {} notified jobs failed ({}): their streams wait for the next change"
+                                    + " or their safety re-read", batch.size(), e.toString()));
         }
     }
 
