@@ -1,8 +1,13 @@
 package dev.ovis.serve.video.decode;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What FFmpeg may open: exactly one input, its standard input, and nothing else. The video is
@@ -21,6 +26,9 @@ final class FfmpegInput implements AutoCloseable {
     static final String FORMATS = "mov,matroska,webm,avi,gif,flv,mpegts,mpeg,asf,ogg,ivf,nut,apng";
     /** The URL of the child's standard input for the {@code fd} protocol. */
     static final String URL = "fd:";
+    private static final String PREFIX = "ovis-video-";
+    private static final String SUFFIX = ".input";
+    private static final Logger log = LoggerFactory.getLogger(FfmpegInput.class);
 
     private final Path file;
 
@@ -30,7 +38,7 @@ final class FfmpegInput implements AutoCloseable {
 
     /** Writes {@code media} to a fresh owner-only temporary file. */
     static FfmpegInput of(byte[] media) throws IOException {
-        Path file = Files.createTempFile("ovis-video-", ".input");
+        Path file = Files.createTempFile(PREFIX, SUFFIX);
         try {
             Files.write(file, media);
             return new FfmpegInput(file);
@@ -38,6 +46,33 @@ final class FfmpegInput implements AutoCloseable {
             Files.deleteIfExists(file);
             throw e;
         }
+    }
+
+    /**
+     * Deletes input files in {@code directory} last modified more than {@code olderThan} ago: left by a
+     * process that was killed mid-video (a Kubernetes emptyDir outlives container restarts, so a crash
+     * loop would fill it). Younger files may belong to another process's video in flight.
+     */
+    static int deleteStale(Path directory, Duration olderThan) {
+        Instant before = Instant.now().minus(olderThan);
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX)) {
+            for (Path file : files) {
+                try {
+                    if (Files.getLastModifiedTime(file).toInstant().isBefore(before) && Files.deleteIfExists(file)) {
+                        deleted++;
+                    }
+                } catch (IOException e) {
+                    // another process's, or gone meanwhile: not ours to insist on
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot look for stale video inputs in {}: {}", directory, e.toString());
+        }
+        if (deleted > 0) {
+            log.info("deleted {} video input files left by an earlier process in {}", deleted, directory);
+        }
+        return deleted;
     }
 
     /** The file to give the child as its standard input. */

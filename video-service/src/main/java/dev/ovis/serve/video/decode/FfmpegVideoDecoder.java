@@ -4,6 +4,7 @@ import dev.ovis.serve.common.error.ErrorCode;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         this.programs = programs;
         this.properties = properties;
         this.prober = new FfprobeProber(programs);
+        // a video in flight lives at most about max-wall-time; twice that is surely a dead process's
+        FfmpegInput.deleteStale(Path.of(System.getProperty("java.io.tmpdir")), properties.maxWallTime().multipliedBy(2));
     }
 
     /** Probes and decodes; refuses what is beyond the limits with a precise reason. */
