@@ -65,8 +65,10 @@ public record GatewayProperties(
     /**
      * @param defaultPageSize     page size of {@code GET /v1/jobs} without {@code limit}
      * @param maxPageSize         largest {@code limit} accepted
-     * @param eventsPollInterval  how often an SSE stream re-reads the row, for events another
-     *                            gateway instance consumed (the in-process path is immediate)
+     * @param eventsPollInterval  how often an SSE stream re-reads the row anyway: a safety net only,
+     *                            since changes are pushed (in-process, and from other instances by
+     *                            PostgreSQL's notifications, {@code job-notifications.*}); it bounds how
+     *                            long a stream can stay stale when a notification was lost
      * @param maxRequestBytes     largest {@code POST /v1/jobs} body (it names media by id, so it is small); 413 beyond
      * @param maxActivePerKind    jobs of one kind (chat, OCR, key frames: one first stage each) queued or running in
      *                            the whole suite, beyond which a new one is refused with 503 and Retry-After
@@ -95,7 +97,7 @@ public record GatewayProperties(
      */
     public record Jobs(@DefaultValue("20") @Min(1) int defaultPageSize,
                        @DefaultValue("100") @Min(1) @Max(1000) int maxPageSize,
-                       @DefaultValue("2s") @NotNull Duration eventsPollInterval,
+                       @DefaultValue("30s") @NotNull Duration eventsPollInterval,
                        @DefaultValue("1MB") @NotNull DataSize maxRequestBytes,
                        @DefaultValue("10000") @Min(1) int maxActivePerKind,
                        @DefaultValue("1000") @Min(1) int maxActivePerTenant,

@@ -267,6 +267,55 @@ class ChatEndToEndIT {
         assertThat(frames.size()).isBetween(1, 4);
     }
 
+    /**
+     * Hostile videos through {@code POST /v1/video/keyframes} and the real video stage: each is answered
+     * with a problem naming the reason (or the job fails with it), never a 5xx and never no answer. The
+     * full corpus runs against the decoder (video-service {@code HostileVideoCorpusTests}); these are the
+     * cases whose answer is certain, one per way of refusing.
+     */
+    @Test
+    void hostileVideosThroughTheKeyframesEndpointAreRefusedWithTheReason(@TempDir Path dir) throws Exception {
+        byte[] mp4 = ffmpeg(dir, "whole.mp4", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=10:duration=3", "-pix_fmt", "yuv420p");
+        byte[] truncated = java.util.Arrays.copyOf(mp4, mp4.length / 2);
+        byte[] huge = ffmpeg(dir, "huge.mkv", "-f", "lavfi", "-i", "color=c=blue:size=4096x4096:rate=1:duration=1", "-c:v", "ffv1");
+        byte[] endless = ffmpeg(dir, "endless.mkv", "-f", "lavfi", "-i", "color=c=red:size=16x16:rate=1:duration=2",
+                "-vf", "setpts=N*36000/TB", "-fps_mode", "passthrough", "-c:v", "ffv1");
+        byte[] playlist = "#EXTM3U\n#EXTINF:2.0,\nhttp://169.254.169.254/latest/meta-data\n#EXT-X-ENDLIST\n".getBytes();
+        record Case(String name, String type, byte[] bytes, int status, String code) {
+        }
+        for (Case hostile : List.of(
+                new Case("truncated MP4 (no index)", "video/mp4", truncated, 422, "corrupt-media"),
+                new Case("4096x4096 frames", "video/x-matroska", huge, 422, "video-limit-exceeded"),
+                new Case("frames 10 h apart", "video/x-matroska", endless, 422, "video-limit-exceeded"),
+                new Case("an HLS playlist", "video/mp4", playlist, 415, "unsupported-media-type"))) {
+            String uri = "data:" + hostile.type() + ";base64," + Base64.getEncoder().encodeToString(hostile.bytes());
+            HttpResponse<String> response = ChatApi.post(http, run.gatewayUrl(), run.apiKey(), "/v1/video/keyframes",
+                    "application/json", "{\"video\": \"" + uri + "\", \"frames\": 4}");
+            JsonNode answer = ChatApi.json(response.body());
+            if (response.statusCode() == 202) {
+                JsonNode failed = awaitJob(answer.get("id").asString(), "FAILED");
+                assertThat(failed.get("error").get("type").asString()).as(hostile.name()).endsWith(":" + hostile.code());
+                assertThat(failed.get("error").get("detail").asString()).as(hostile.name()).isNotBlank();
+                continue;
+            }
+            assertThat(response.statusCode()).as(hostile.name() + ": " + response.body()).isEqualTo(hostile.status());
+            assertThat(answer.get("code").asString()).as(hostile.name()).isEqualTo(hostile.code());
+            assertThat(answer.get("detail").asString()).as(hostile.name()).isNotBlank();
+        }
+    }
+
+    private static byte[] ffmpeg(Path dir, String name, String... input) throws Exception {
+        Path out = dir.resolve(name);
+        List<String> command = new ArrayList<>(List.of(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class), "-nostdin",
+                "-hide_banner", "-loglevel", "error", "-y"));
+        command.addAll(List.of(input));
+        command.add(out.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(log).isZero();
+        return Files.readAllBytes(out);
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     /** A streamed answer as the SDK assembles it from its chunks. */

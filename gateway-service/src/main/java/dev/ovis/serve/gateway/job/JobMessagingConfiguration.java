@@ -4,6 +4,7 @@ import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.gateway.BlockingSchedulers;
 import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.problem.ProblemExceptionHandler;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
@@ -16,6 +17,7 @@ import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -31,7 +33,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * unreachable is retried without limit, since dropping a terminal event would strand its job, while
  * one PostgreSQL rejects is tried {@code jobs.event-max-attempts} times and then dead-lettered with
  * its job failed, so it cannot block its partition for ever — {@link JobEventDeadLetters}), and
- * this instance's stream topic in a group of its own, starting at the end.
+ * this instance's stream topic in a group of its own, starting at the end. Also the push of job
+ * changes from PostgreSQL to this instance's event streams ({@link JobNotifications}).
  */
 @Configuration(proxyBeanMethods = false)
 class JobMessagingConfiguration {
@@ -46,6 +49,12 @@ class JobMessagingConfiguration {
     @Bean
     JobSinks<StreamChunk> streamChunks() {
         return new JobSinks<>(true);
+    }
+
+    @Bean
+    JobNotifications jobNotifications(DataSourceProperties database, JobRepository jobs, JobSinks<Job> jobUpdates,
+                                      BlockingSchedulers schedulers, JobNotificationsProperties settings, MeterRegistry meters) {
+        return new JobNotifications(database, jobs, jobUpdates, schedulers, settings, meters);
     }
 
     @Bean

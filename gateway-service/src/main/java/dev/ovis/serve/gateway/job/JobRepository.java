@@ -15,6 +15,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
@@ -65,6 +66,14 @@ class JobRepository {
     Optional<Job> find(String tenant, String id) {
         return jdbc.sql("select * from jobs where tenant = :tenant and id = :id")
                 .param("tenant", tenant).param("id", id).query(rows).optional();
+    }
+
+    /** The jobs with these ids, whatever their tenant (for watchers that were checked when they subscribed). */
+    List<Job> findAll(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select * from jobs where id in (:ids)").param("ids", ids).query(rows).list();
     }
 
     /** The job with this idempotency key and the hash of the request that created it. */

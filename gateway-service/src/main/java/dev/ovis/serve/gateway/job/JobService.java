@@ -156,8 +156,10 @@ public class JobService {
 
     /**
      * The job's state now, then every change as it is applied, completing after a terminal state.
-     * Changes come in-process from the events listener; a slow poll of the row covers changes
-     * applied by another gateway instance.
+     * Changes come in-process from the events listener, and from PostgreSQL's notifications when
+     * another gateway instance applied them ({@link JobNotifications}); a slow safety re-read of
+     * the row ({@code jobs.events-poll-interval}) covers a notification lost while the listening
+     * connection was down.
      */
     public Flux<Job> watch(String tenant, String id) {
         return find(tenant, id).flatMapMany(current -> {
@@ -165,9 +167,12 @@ public class JobService {
                 return Flux.just(current);
             }
             Duration interval = properties.jobs().eventsPollInterval();
-            Flux<Job> polled = Flux.interval(interval, interval).onBackpressureDrop()
-                    .concatMap(tick -> blocking(() -> jobs.find(tenant, id)).flatMap(Mono::justOrEmpty), 1);
-            Flux<Job> later = Flux.merge(updates.subscribe(id), polled).filter(newerThan(current.version()));
+            // a re-read that fails (the database restarting) must not end the stream: the next change or re-read comes
+            Mono<Job> reread = blocking(() -> jobs.find(tenant, id)).flatMap(Mono::justOrEmpty).onErrorResume(e -> Mono.empty());
+            Flux<Job> polled = Flux.interval(interval, interval).onBackpressureDrop().concatMap(tick -> reread, 1);
+            // merge subscribes in order: the job's sink exists (and notifications for it are taken) before the
+            // row is read once more, so a change committed between the first read and now is not left to the poll
+            Flux<Job> later = Flux.merge(updates.subscribe(id), reread, polled).filter(newerThan(current.version()));
             return Flux.concat(Mono.just(current), later).takeUntil(job -> job.status().isTerminal());
         });
     }

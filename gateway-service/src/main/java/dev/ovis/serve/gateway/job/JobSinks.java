@@ -3,6 +3,7 @@ package dev.ovis.serve.gateway.job;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.problem.ApiException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import reactor.core.publisher.Flux;
@@ -24,7 +25,7 @@ public final class JobSinks<T> {
     private final ConcurrentMap<String, Sinks.Many<T>> sinks = new ConcurrentHashMap<>();
     private final boolean failOnOverflow;
 
-    /** Signals past a full buffer are dropped: right for job updates, which a slow poll re-reads anyway. */
+    /** Signals past a full buffer are dropped: right for job updates, which a later change or re-read brings again. */
     public JobSinks() {
         this(false);
     }
@@ -87,6 +88,16 @@ public final class JobSinks<T> {
 
     private Sinks.Many<T> newSink() {
         return Sinks.many().multicast().onBackpressureBuffer(BUFFER, false);
+    }
+
+    /** Whether somebody listens to {@code jobId}'s signals here (or its sink was opened). */
+    public boolean watches(String jobId) {
+        return sinks.containsKey(jobId);
+    }
+
+    /** The jobs somebody listens to here now (a copy). */
+    public Set<String> watchedIds() {
+        return Set.copyOf(sinks.keySet());
     }
 
     /** How many jobs have listeners or open sinks (for tests and metrics). */

@@ -57,7 +57,8 @@ import reactor.netty.resources.ConnectionProvider;
         "ovis.gateway.auth.keys.key-outage=tenant-outage",
         "ovis.gateway.limits.enabled=false",
         // a rejected event would be dead-lettered after two tries: the outage must not count as one
-        "ovis.gateway.jobs.event-max-attempts=2"})
+        "ovis.gateway.jobs.event-max-attempts=2",
+        "ovis.gateway.ocr.sync-timeout=15s"})
 class DatabaseOutageIT {
 
     @Autowired
@@ -125,7 +126,8 @@ class DatabaseOutageIT {
         String[] media = new String[1];
         upload(client, 2400).expectStatus().isCreated().expectBody().jsonPath("$.id").value(id -> media[0] = (String) id);
         long before = jobsOfTenant();
-        // no OCR stage runs here: the job stays queued and the request waits (sync-timeout 60 s)
+        // no OCR stage runs here: the job stays queued and the request waits (sync-timeout 15 s); whether the
+        // wait fails with the database or outlasts it, the answer is the accepted job
         CompletableFuture<EntityExchangeResult<byte[]>> answer = CompletableFuture.supplyAsync(
                 () -> client.post().uri("/v1/ocr").contentType(MediaType.APPLICATION_JSON)
                         .bodyValue("{\"image\": \"" + media[0] + "\"}").exchange().expectBody().returnResult());

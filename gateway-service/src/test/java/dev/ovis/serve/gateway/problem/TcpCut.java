@@ -15,14 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * closed, new ones closed at once), and restore. Lets one test take "its" PostgreSQL away without
  * stopping the one the other tests share.
  */
-final class TcpCut implements AutoCloseable {
+public final class TcpCut implements AutoCloseable {
 
     private final ServerSocket server;
     private final int target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean open = true;
 
-    TcpCut(int target) {
+    public TcpCut(int target) {
         this.target = target;
         try {
             this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -32,18 +32,18 @@ final class TcpCut implements AutoCloseable {
         Thread.ofVirtual().name("tcp-cut-accept").start(this::accept);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Closes every connection; new ones are closed as soon as they are accepted. */
-    void cut() {
+    public void cut() {
         open = false;
         sockets.forEach(TcpCut::closeQuietly);
         sockets.clear();
     }
 
-    void restore() {
+    public void restore() {
         open = true;
     }
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,8 +31,13 @@ final class ChildProcess implements AutoCloseable {
     }
 
     static ChildProcess start(List<String> command, Instant deadline) throws IOException {
+        return start(command, deadline, Path.of("/dev/null"));
+    }
+
+    /** A child whose standard input is {@code stdin}, opened for reading (seekable when it is a regular file). */
+    static ChildProcess start(List<String> command, Instant deadline, Path stdin) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
         return new ChildProcess(builder.start(), deadline);
     }
 
@@ -60,7 +66,8 @@ final class ChildProcess implements AutoCloseable {
         String[] lines = text.strip().split("\\R");
         StringBuilder out = new StringBuilder();
         for (int i = Math.max(0, lines.length - 3); i < lines.length; i++) {
-            String line = lines[i].replaceAll("^\\[[^\\]]*\\]\\s*", "").strip();
+            // "fd:: Invalid data …": the input's name says nothing to the client
+            String line = lines[i].replaceAll("^\\[[^\\]]*\\]\\s*", "").replace(FfmpegInput.URL + ": ", "").strip();
             if (!line.isEmpty() && out.indexOf(line) < 0) {
                 out.append(out.isEmpty() ? "" : "; ").append(line);
             }

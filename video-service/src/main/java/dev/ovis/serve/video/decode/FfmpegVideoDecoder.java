@@ -4,7 +4,7 @@ import dev.ovis.serve.common.error.ErrorCode;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns video bytes into candidate frames with the bundled FFmpeg, as child processes: probe, check
  * the limits, then one decode that samples {@code n} frames uniformly by time (the first frame at or after each slice's mid-point)
- * and writes them as raw RGB to a pipe, scaled so the longer side fits {@code frameSize}. Nothing is
- * written to disk. Probe and decode share one deadline; a decode still running then is killed.
+ * and writes them as raw RGB to a pipe, scaled so the longer side fits {@code frameSize}. The video
+ * reaches FFmpeg only as its standard input ({@link FfmpegInput}: a temporary file, deleted after the
+ * video). Probe and decode share one deadline; a decode still running then is killed.
  */
 public final class FfmpegVideoDecoder implements AutoCloseable {
 
@@ -25,12 +26,13 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
     private final FfmpegPrograms programs;
     private final VideoProperties properties;
     private final FfprobeProber prober;
-    private final LoopbackMediaServer server = new LoopbackMediaServer();
 
     public FfmpegVideoDecoder(FfmpegPrograms programs, VideoProperties properties) {
         this.programs = programs;
         this.properties = properties;
         this.prober = new FfprobeProber(programs);
+        // a video in flight lives at most about max-wall-time; twice that is surely a dead process's
+        FfmpegInput.deleteStale(Path.of(System.getProperty("java.io.tmpdir")), properties.maxWallTime().multipliedBy(2));
     }
 
     /** Probes and decodes; refuses what is beyond the limits with a precise reason. */
@@ -43,13 +45,15 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
                     + " bytes; the limit is " + properties.maxInputSize().toBytes());
         }
         Instant deadline = Instant.now().plus(properties.maxWallTime());
-        try (LoopbackMediaServer.Lease lease = server.serve(media)) {
-            VideoInfo info = prober.probe(lease.uri(), deadline);
+        try (FfmpegInput input = FfmpegInput.of(media)) {
+            VideoInfo info = prober.probe(input, deadline);
             checkLimits(info);
             SamplingPlan plan = SamplingPlan.of(info, properties);
             listener.probed(info, plan.count());
-            List<RgbFrame> frames = sample(lease.uri(), info, plan, deadline, listener);
+            List<RgbFrame> frames = sample(input, info, plan, deadline, listener);
             return new DecodedVideo(info, frames);
+        } catch (IOException e) {
+            throw new VideoException(ErrorCode.INTERNAL, "cannot hand the video to ffmpeg: " + e.getMessage());
         }
     }
 
@@ -66,16 +70,16 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
         }
     }
 
-    private List<RgbFrame> sample(URI input, VideoInfo info, SamplingPlan plan, Instant deadline,
+    private List<RgbFrame> sample(FfmpegInput input, VideoInfo info, SamplingPlan plan, Instant deadline,
                                   DecodeListener listener) throws VideoException, InterruptedException {
         List<String> command = List.of(programs.ffmpeg().toString(), "-nostdin", "-hide_banner",
                 "-loglevel", "error", "-protocol_whitelist", FfmpegInput.PROTOCOLS,
-                "-format_whitelist", FfmpegInput.FORMATS, "-i", input.toString(),
+                "-format_whitelist", FfmpegInput.FORMATS, "-i", FfmpegInput.URL,
                 "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", plan.filter(), "-fps_mode", "passthrough",
                 "-frames:v", Integer.toString(plan.count()), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1");
         List<RgbFrame> frames = new ArrayList<>(plan.count());
         int frameBytes = plan.width() * plan.height() * 3;
-        try (ChildProcess child = ChildProcess.start(command, deadline)) {
+        try (ChildProcess child = ChildProcess.start(command, deadline, input.file())) {
             DataInputStream in = new DataInputStream(child.stdout());
             while (frames.size() < plan.count()) {
                 if (listener.cancelled()) {
@@ -114,6 +118,6 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        // nothing held between videos: each one's input file is deleted when it is done
     }
 }

@@ -2,7 +2,6 @@ package dev.ovis.serve.video.decode;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -24,12 +23,12 @@ final class FfprobeProber {
         this.programs = programs;
     }
 
-    VideoInfo probe(URI input, Instant deadline) throws VideoException, InterruptedException {
+    VideoInfo probe(FfmpegInput input, Instant deadline) throws VideoException, InterruptedException {
         List<String> command = List.of(programs.ffprobe().toString(), "-v", "error",
                 "-protocol_whitelist", FfmpegInput.PROTOCOLS, "-format_whitelist", FfmpegInput.FORMATS,
-                "-print_format", "json", "-show_format", "-show_streams", input.toString());
+                "-print_format", "json", "-show_format", "-show_streams", FfmpegInput.URL);
         String output;
-        try (ChildProcess child = ChildProcess.start(command, deadline)) {
+        try (ChildProcess child = ChildProcess.start(command, deadline, input.file())) {
             byte[] stdout = child.stdout().readAllBytes();
             int status = child.waitFor();
             if (child.killedAtDeadline()) {

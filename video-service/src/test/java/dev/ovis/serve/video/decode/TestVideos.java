@@ -58,7 +58,7 @@ public final class TestVideos {
         return make(name, List.of("-f", "lavfi", "-i", "sine=frequency=440:duration=1"), "-c:a", "flac");
     }
 
-    private byte[] make(String name, List<String> input, String... codec) throws IOException, InterruptedException {
+    byte[] make(String name, List<String> input, String... codec) throws IOException, InterruptedException {
         Path out = directory.resolve(name);
         List<String> command = new ArrayList<>(List.of(programs().ffmpeg().toString(), "-nostdin", "-hide_banner",
                 "-loglevel", "error", "-y"));
