@@ -24,9 +24,9 @@ import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.GatewayProperties;
-import dev.ovis.serve.gateway.TopicRecorder;
 import dev.ovis.serve.gateway.outbox.Outbox;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.testing.TopicRecorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -54,7 +54,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class JobLeaseIT extends GatewayIntegrationTest {
 
     private static final Route LLM_ONLY = new Route(List.of(Stage.LLM));
-    private static TopicRecorder<StageRequest> llmRequests;
+    private static TopicRecorder llmRequests;
 
     @Autowired
     JobService service;
@@ -78,7 +78,7 @@ class JobLeaseIT extends GatewayIntegrationTest {
     @BeforeEach
     void recordRequests() {
         if (llmRequests == null) {
-            llmRequests = new TopicRecorder<>(Topics.LLM_REQUESTS, StageRequest.class);
+            llmRequests = new TopicRecorder(Topics.LLM_REQUESTS);
         }
     }
 
@@ -93,18 +93,18 @@ class JobLeaseIT extends GatewayIntegrationTest {
     @Test
     void aJobWhoseWorkerVanishedIsDispatchedAgainAndAnsweredOnce() {
         String jobId = submit();
-        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 1);
+        await().atMost(WAIT).until(() -> llmRequests.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).size() == 1);
         // the first worker starts, then dies: no heartbeat any more
         publish(jobId + ":llm:running", EventTypes.JOB_STARTED, JobEvent.started(jobId, Stage.LLM));
         await().atMost(WAIT).until(() -> row(jobId).status() == JobStatus.RUNNING);
         expireLease(jobId);
 
         // then the reaper sends the same request again, numbered as attempt 2
-        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 2);
-        Envelope<StageRequest> again = llmRequests.of(jobId).get(1);
+        await().atMost(WAIT).until(() -> llmRequests.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).size() == 2);
+        Envelope<StageRequest> again = llmRequests.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).get(1);
         assertThat(again.id()).isEqualTo(jobId + ":llm@2");
         assertThat(again.data().attempt()).isEqualTo(2);
-        assertThat(again.data().payload()).isEqualTo(llmRequests.of(jobId).getFirst().data().payload());
+        assertThat(again.data().payload()).isEqualTo(llmRequests.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).getFirst().data().payload());
         Job redispatched = row(jobId);
         assertThat(redispatched.attempts()).isEqualTo(2);
         assertThat(redispatched.status()).isEqualTo(JobStatus.RUNNING);
@@ -133,7 +133,7 @@ class JobLeaseIT extends GatewayIntegrationTest {
         assertThat(done.result().chat().text()).isEqualTo("second");
         assertThat(done.version()).isEqualTo(version);
         assertThat(done.attempts()).isEqualTo(2);
-        assertThat(llmRequests.of(jobId)).hasSize(2);
+        assertThat(llmRequests.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId)).hasSize(2);
     }
 
     @Test
@@ -151,8 +151,8 @@ class JobLeaseIT extends GatewayIntegrationTest {
         assertThat(failed.failure().code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(failed.failure().detail()).startsWith("worker lost 3 times");
         assertThat(failed.attempts()).isEqualTo(3);
-        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 3);
-        assertThat(llmRequests.of(jobId)).extracting(Envelope::id)
+        await().atMost(WAIT).until(() -> llmRequests.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).size() == 3);
+        assertThat(llmRequests.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId)).extracting(Envelope::id)
                 .containsExactly(jobId + ":llm", jobId + ":llm@2", jobId + ":llm@3");
         assertThat(outboxIds(jobId)).contains(jobId + ":cancel");
     }

@@ -24,21 +24,17 @@ import dev.ovis.serve.common.layout.ImageLayout;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
 import dev.ovis.serve.llm.LlmApplication;
-import dev.ovis.serve.llm.fixture.TinyFixture;
+import dev.ovis.serve.testing.TinyFixture;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -138,17 +134,10 @@ class LlmStageIT {
     }
 
     @Test
-    void theModelIsAnnouncedForGateways() {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "llm-it-models-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.MODELS));
-            List<ConsumerRecord<String, String>> seen = new CopyOnWriteArrayList<>();
-            await().atMost(WAIT).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-                return seen.stream().anyMatch(r -> TinyFixture.MODEL_ID.equals(r.key()));
-            });
-            assertThat(seen.stream().filter(r -> TinyFixture.MODEL_ID.equals(r.key())).findFirst().orElseThrow().value())
+    void theModelIsAnnouncedForGateways() throws InterruptedException {
+        try (TopicRecorder models = new TopicRecorder(Topics.MODELS)) {
+            await().atMost(WAIT).until(() -> !models.records(Topics.MODELS, TinyFixture.MODEL_ID).isEmpty());
+            assertThat(TopicRecorder.text(models.records(Topics.MODELS, TinyFixture.MODEL_ID).getFirst()))
                     .contains("\"contextLength\":32768", "\"randomWeights\":true", "ovis2-tiny-random");
         }
     }
