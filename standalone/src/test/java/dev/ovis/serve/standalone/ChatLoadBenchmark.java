@@ -201,7 +201,7 @@ class ChatLoadBenchmark {
                 throw new IllegalStateException("the API refused the benchmark request");
             }
             long t1 = System.nanoTime();
-            StageRequest request = new StageRequest("bench-" + i, "bench", Route.forChat(false, false), Stage.LLM, null,
+            StageRequest request = new StageRequest("bench-" + i, "bench", new Route(List.of(Stage.LLM)), Stage.LLM, null,
                     JobPayload.of(task));
             if (!(llm.handle(request, new RecordingStageContext(request.jobId(), 1)) instanceof StageOutcome.Complete)) {
                 throw new IllegalStateException("the llm stage did not complete the benchmark request");

@@ -3,7 +3,6 @@ package dev.ovis.serve.gateway.chat;
 import dev.ovis.serve.common.chat.ChatMessage;
 import dev.ovis.serve.common.chat.ChatTask;
 import dev.ovis.serve.common.chat.ContentPart;
-import dev.ovis.serve.common.chat.PartType;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
@@ -15,6 +14,7 @@ import dev.ovis.serve.gateway.job.JobSinks;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
 import dev.ovis.serve.gateway.model.ModelCatalog;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.gateway.route.RoutePlanner;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +72,8 @@ public class ChatService implements ChatRequests {
                             .map(parts -> new ChatMessage(message.role(), parts)))
                     .collectList()
                     .map(messages -> {
-                        ChatTask task = new ChatTask(model.id(), messages, request.sampling(), request.stream());
-                        Route route = Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO));
-                        return new Prepared(request, JobPayload.of(task), route, model);
+                        JobPayload payload = JobPayload.of(new ChatTask(model.id(), messages, request.sampling(), request.stream()));
+                        return new Prepared(request, payload, RoutePlanner.plan(payload), model);
                     });
         });
     }
@@ -88,7 +87,8 @@ public class ChatService implements ChatRequests {
     public Mono<ChatRequests.Prepared> checkTask(String tenant, ChatTask task) {
         return Mono.fromCallable(() -> {
             limits.check(task, catalog.require(task.model()));
-            return new ChatRequests.Prepared(JobPayload.of(task), Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO)));
+            JobPayload payload = JobPayload.of(task);
+            return new ChatRequests.Prepared(payload, RoutePlanner.plan(payload));
         });
     }
 

@@ -13,6 +13,7 @@ import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.common.video.KeyframeTask;
 import dev.ovis.serve.gateway.media.MediaService;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.gateway.route.RoutePlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -190,8 +191,8 @@ class JobRequestReader {
     private Resolved toPayload(JobKind kind, ObjectNode payload) {
         try {
             return switch (kind) {
-                case OCR -> new Resolved(JobPayload.of(read(payload, OcrTask.class)), kind.defaultRoute());
-                case KEYFRAMES -> new Resolved(JobPayload.of(read(payload, KeyframeTask.class)), kind.defaultRoute());
+                case OCR -> resolved(JobPayload.of(read(payload, OcrTask.class)));
+                case KEYFRAMES -> resolved(JobPayload.of(read(payload, KeyframeTask.class)));
                 case CHAT -> {
                     if (!payload.has("sampling") || payload.get("sampling").isNull()) {
                         payload.set("sampling", json.valueToTree(SamplingParams.REFERENCE));
@@ -199,8 +200,7 @@ class JobRequestReader {
                     if (!payload.has("stream") || payload.get("stream").isNull()) {
                         payload.put("stream", false);
                     }
-                    ChatTask task = read(payload, ChatTask.class);
-                    yield new Resolved(JobPayload.of(task), Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO)));
+                    yield resolved(JobPayload.of(read(payload, ChatTask.class)));
                 }
             };
         } catch (JacksonException e) {
@@ -208,6 +208,10 @@ class JobRequestReader {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw invalid("payload does not fit the " + kind + " task: " + e.getMessage());
         }
+    }
+
+    private static Resolved resolved(JobPayload payload) {
+        return new Resolved(payload, RoutePlanner.plan(payload));
     }
 
     private <T> T read(JsonNode payload, Class<T> type) {

@@ -1,7 +1,6 @@
 package dev.ovis.serve.gateway.video;
 
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.common.job.JobKind;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.common.video.KeyframeResult;
@@ -17,6 +16,7 @@ import dev.ovis.serve.gateway.job.JobWaiter;
 import dev.ovis.serve.gateway.media.MediaForm;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.gateway.route.RoutePlanner;
 import dev.ovis.serve.support.storage.ObjectStore;
 import java.net.URI;
 import java.time.Duration;
@@ -83,7 +83,8 @@ class KeyframesController {
                 ? form.read(tenant.id(), exchange.getRequest()).map(f -> task(f.file(), f.fields().get("question"),
                         integer(f.fields().get("frames"), "frames"), integer(f.fields().get("segment_size"), "segment_size")))
                 : jsonBody.read(exchange.getRequest(), maxRequestBytes).flatMap(body -> fromJson(tenant.id(), body));
-        return task.flatMap(t -> jobs.submit(tenant.id(), JobPayload.of(t), JobKind.KEYFRAMES.defaultRoute(), null, null))
+        return task.map(JobPayload::of)
+                .flatMap(payload -> jobs.submit(tenant.id(), payload, RoutePlanner.plan(payload), null, null))
                 .flatMap(submission -> waiter.succeeded(tenant.id(), submission.job().id(), syncTimeout)
                         .map(done -> ResponseEntity.ok().<Object>body(view(done)))
                         .switchIfEmpty(Mono.fromSupplier(() -> ResponseEntity.status(HttpStatus.ACCEPTED)
