@@ -22,6 +22,8 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs chat completions on the job machinery: validates the OpenAI body, resolves its media into
@@ -49,14 +51,16 @@ public class ChatService implements ChatRequests {
     private final ChatProperties properties;
     private final ChatRequestReader reader;
     private final ChatLimits limits;
+    private final ChatTaskReader taskReader;
 
-    ChatService(JobService jobs, MediaSourceResolver sources, ModelCatalog catalog, ChatProperties properties) {
+    ChatService(JobService jobs, MediaSourceResolver sources, ModelCatalog catalog, ChatProperties properties, JsonMapper json) {
         this.jobs = jobs;
         this.sources = sources;
         this.catalog = catalog;
         this.properties = properties;
         this.reader = new ChatRequestReader(properties.defaultMaxTokens(), properties.maxTokensLimit());
         this.limits = new ChatLimits(properties);
+        this.taskReader = new ChatTaskReader(json);
     }
 
     /** Validates an OpenAI chat body and resolves its media: everything but submitting. */
@@ -84,11 +88,15 @@ public class ChatService implements ChatRequests {
     }
 
     @Override
-    public Mono<ChatRequests.Prepared> checkTask(String tenant, ChatTask task) {
-        return Mono.fromCallable(() -> {
+    public Mono<ChatRequests.Prepared> prepareTask(String tenant, ObjectNode payload, ChatRequests.MediaIds media) {
+        return Mono.defer(() -> {
+            ChatTaskReader.checkShape(payload);
+            return media.resolve(payload);
+        }).map(resolved -> {
+            ChatTask task = taskReader.read(resolved);
             limits.check(task, catalog.require(task.model()));
-            JobPayload payload = JobPayload.of(task);
-            return new ChatRequests.Prepared(payload, RoutePlanner.plan(payload));
+            JobPayload job = JobPayload.of(task);
+            return new ChatRequests.Prepared(job, RoutePlanner.plan(job));
         });
     }
 
