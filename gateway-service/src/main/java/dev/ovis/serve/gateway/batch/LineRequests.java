@@ -1,5 +1,6 @@
 package dev.ovis.serve.gateway.batch;
 
+import dev.ovis.serve.common.OvisLimits;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.media.MediaRef;
@@ -88,7 +89,7 @@ class LineRequests {
             return Mono.error(invalid("'video' must be a string: an https URL, a data: URI or a media id from POST /v1/media"));
         }
         String question = optionalString(body, "question");
-        Integer frames = JsonFields.optionalInt(body, "frames", 1, 64);
+        Integer frames = JsonFields.optionalInt(body, "frames", OvisLimits.MIN_FRAMES, OvisLimits.MAX_FRAMES);
         Integer segment = JsonFields.optionalInt(body, "segment_size", 1, Integer.MAX_VALUE);
         return sources.resolve(tenant, video.asString(), "video").map(ref -> {
             if (!ref.contentType().startsWith("video/") && !ref.contentType().equals("image/gif")) {

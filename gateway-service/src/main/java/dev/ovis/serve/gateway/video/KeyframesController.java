@@ -1,5 +1,6 @@
 package dev.ovis.serve.gateway.video;
 
+import dev.ovis.serve.common.OvisLimits;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.media.MediaRef;
@@ -118,7 +119,7 @@ class KeyframesController {
         if (question != null && !question.isNull() && !question.isString()) {
             return Mono.error(new ApiException(ErrorCode.INVALID_REQUEST, "'question' must be a string"));
         }
-        Integer frames = JsonFields.optionalInt(body, "frames", 1, 64);
+        Integer frames = JsonFields.optionalInt(body, "frames", OvisLimits.MIN_FRAMES, OvisLimits.MAX_FRAMES);
         Integer segment = JsonFields.optionalInt(body, "segment_size", 1, Integer.MAX_VALUE);
         return sources.resolve(tenant, body.get("video").asString(), "video")
                 .map(ref -> task(ref, question == null || question.isNull() ? "" : question.asString(), frames, segment));
@@ -129,13 +130,22 @@ class KeyframesController {
             throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "key frames come from videos (or animated GIFs); the media is "
                     + video.contentType());
         }
-        if (frames != null && (frames < 1 || frames > 64)) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "'frames' must be between 1 and 64, was " + frames);
-        }
+        checkFrames(frames);
         if (segmentSize != null && segmentSize < 1) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "'segment_size' must be at least 1, was " + segmentSize);
         }
         return new KeyframeTask(video, question, frames, segmentSize);
+    }
+
+    /**
+     * The form's {@code frames} against the bounds the JSON body is read with ({@link JsonFields#optionalInt}),
+     * with the same message; checked after the media type, as before.
+     */
+    private static void checkFrames(Integer frames) {
+        if (frames != null && (frames < OvisLimits.MIN_FRAMES || frames > OvisLimits.MAX_FRAMES)) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "'frames' must be between " + OvisLimits.MIN_FRAMES + " and "
+                    + OvisLimits.MAX_FRAMES + ", was " + frames);
+        }
     }
 
     private static Integer integer(String value, String name) {
