@@ -66,12 +66,16 @@ public final class TopicRecorder implements AutoCloseable {
         return received.stream().filter(r -> r.topic().equals(topic) && Objects.equals(key, r.key())).toList();
     }
 
-    /** The envelopes received so far on {@code topic} whose subject (the job id) is {@code subject}. */
-    public <T> List<Envelope<T>> envelopes(String topic, Class<T> payload, String subject) {
+    /** The envelopes received so far on {@code topic}, in arrival order. */
+    public <T> List<Envelope<T>> envelopes(String topic, Class<T> payload) {
         return received.stream().filter(r -> r.topic().equals(topic))
                 .map(r -> JSON.mapper().<Envelope<T>>readValue(r.value(), JSON.envelopeOf(payload)))
-                .filter(envelope -> envelope.subject().equals(subject))
                 .toList();
+    }
+
+    /** The envelopes received so far on {@code topic} whose subject (the job id) is {@code subject}. */
+    public <T> List<Envelope<T>> envelopes(String topic, Class<T> payload, String subject) {
+        return envelopes(topic, payload).stream().filter(envelope -> envelope.subject().equals(subject)).toList();
     }
 
     /** A record's value as UTF-8 text. */
