@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.problem.ApiException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -73,6 +74,14 @@ public final class JsonFields {
                     + " and " + fmt(max) + ", was " + value);
         }
         return value;
+    }
+
+    /** Where in a body read under {@code root} Jackson failed: {@code " (at payload.messages[0].role)"}, empty at the root. */
+    public static String pathOf(JacksonException e, String root) {
+        String path = e.getPath().stream()
+                .map(reference -> reference.getPropertyName() != null ? "." + reference.getPropertyName() : "[" + reference.getIndex() + "]")
+                .reduce(root, String::concat);
+        return path.equals(root) ? "" : " (at " + path + ")";
     }
 
     private static String fmt(double value) {

@@ -2,6 +2,7 @@ package dev.ovis.serve.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ovis.serve.testing.TinyFixture;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import dev.ovis.serve.testing.TinyFixture;
 import org.junit.jupiter.api.Test;
 
 class OnnxSessionFactoryTests {

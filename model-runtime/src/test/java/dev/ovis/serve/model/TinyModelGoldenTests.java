@@ -3,6 +3,7 @@ package dev.ovis.serve.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.ovis.serve.testing.TinyFixture;
 import java.nio.FloatBuffer;
 import java.util.Map;
 

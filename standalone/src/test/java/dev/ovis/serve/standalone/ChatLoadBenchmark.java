@@ -24,16 +24,15 @@ import dev.ovis.serve.common.chat.ContentPart;
 import dev.ovis.serve.common.chat.Role;
 import dev.ovis.serve.common.chat.ChatTask;
 import dev.ovis.serve.common.chat.SamplingParams;
-import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
 import dev.ovis.serve.support.observability.RecentSpans;
-import dev.ovis.serve.support.stage.StageContext;
 import dev.ovis.serve.support.stage.StageHandler;
 import dev.ovis.serve.support.stage.StageOutcome;
+import dev.ovis.serve.testing.RecordingStageContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -202,9 +201,9 @@ class ChatLoadBenchmark {
                 throw new IllegalStateException("the API refused the benchmark request");
             }
             long t1 = System.nanoTime();
-            StageRequest request = new StageRequest("bench-" + i, "bench", Route.forChat(false, false), Stage.LLM, null,
+            StageRequest request = new StageRequest("bench-" + i, "bench", new Route(List.of(Stage.LLM)), Stage.LLM, null,
                     JobPayload.of(task));
-            if (!(llm.handle(request, new Quiet(request.jobId())) instanceof StageOutcome.Complete)) {
+            if (!(llm.handle(request, new RecordingStageContext(request.jobId(), 1)) instanceof StageOutcome.Complete)) {
                 throw new IllegalStateException("the llm stage did not complete the benchmark request");
             }
             long t2 = System.nanoTime();
@@ -271,22 +270,6 @@ class ChatLoadBenchmark {
 
     private static RecentSpans.SpanView first(List<RecentSpans.SpanView> spans, String name) {
         return spans.stream().filter(span -> span.name().equals(name)).findFirst().orElse(null);
-    }
-
-    /** A stage context that reports nowhere. */
-    private record Quiet(String jobId) implements StageContext {
-        @Override
-        public void progress(double fraction, String message) {
-        }
-
-        @Override
-        public void stream(StreamChunk chunk) {
-        }
-
-        @Override
-        public boolean cancelled() {
-            return false;
-        }
     }
 
     private static int send(HttpClient http, StandaloneRun run, String body) throws IOException, InterruptedException {

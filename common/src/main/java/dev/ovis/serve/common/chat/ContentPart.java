@@ -1,5 +1,6 @@
 package dev.ovis.serve.common.chat;
 
+import dev.ovis.serve.common.OvisLimits;
 import dev.ovis.serve.common.media.MediaRef;
 import java.util.Objects;
 
@@ -33,12 +34,8 @@ public record ContentPart(PartType type, String text, MediaRef media, Integer ma
                 }
             }
         }
-        if (maxPartition != null && (maxPartition < 1 || maxPartition > 12)) {
-            throw new IllegalArgumentException("maxPartition must be in 1..12: " + maxPartition);
-        }
-        if (frames != null && (frames < 1 || frames > 64)) {
-            throw new IllegalArgumentException("frames must be in 1..64: " + frames);
-        }
+        OvisLimits.requireMaxPartition(maxPartition);
+        OvisLimits.requireFrames(frames);
     }
 
     public static ContentPart text(String text) {

@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /**
  * The ordered stages a job passes through, e.g. {@code VIDEO → VISION → LLM}. Each stage does its
- * work and forwards the request to the next stage's topic; the last one reports the result.
+ * work and forwards the request to the next stage's topic; the last one reports the result. Which
+ * route a job takes is the gateway's decision ({@code gateway.route.RoutePlanner}); this is only
+ * the data.
  *
  * @param stages at least one stage, no repeats
  */
@@ -29,17 +31,6 @@ public record Route(List<Stage> stages) {
             parsed.add(Stage.valueOf(part.trim().toUpperCase(java.util.Locale.ROOT)));
         }
         return new Route(parsed);
-    }
-
-    /** The route of a chat request: text only → llm; images → vision, llm; video → video, vision, llm. */
-    public static Route forChat(boolean hasImages, boolean hasVideo) {
-        if (hasVideo) {
-            return new Route(List.of(Stage.VIDEO, Stage.VISION, Stage.LLM));
-        }
-        if (hasImages) {
-            return new Route(List.of(Stage.VISION, Stage.LLM));
-        }
-        return new Route(List.of(Stage.LLM));
     }
 
     /** The first stage. */

@@ -1,5 +1,6 @@
 package dev.ovis.serve.common.video;
 
+import dev.ovis.serve.common.OvisLimits;
 import dev.ovis.serve.common.media.MediaRef;
 import java.util.Objects;
 
@@ -16,8 +17,6 @@ public record KeyframeTask(MediaRef media, String question, Integer frames, Inte
     public KeyframeTask {
         Objects.requireNonNull(media, "media");
         question = question == null ? "" : question;
-        if (frames != null && (frames < 1 || frames > 64)) {
-            throw new IllegalArgumentException("frames must be in 1..64: " + frames);
-        }
+        OvisLimits.requireFrames(frames);
     }
 }

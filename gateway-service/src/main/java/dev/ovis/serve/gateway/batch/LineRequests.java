@@ -1,7 +1,7 @@
 package dev.ovis.serve.gateway.batch;
 
+import dev.ovis.serve.common.OvisLimits;
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.common.job.JobKind;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.common.ocr.OcrTask;
@@ -10,6 +10,7 @@ import dev.ovis.serve.gateway.JsonFields;
 import dev.ovis.serve.gateway.job.ChatRequests;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.gateway.route.RoutePlanner;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -77,7 +78,8 @@ class LineRequests {
             if (!ref.contentType().startsWith("image/")) {
                 throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "OCR reads images; the media is " + ref.contentType());
             }
-            return new ChatRequests.Prepared(JobPayload.of(new OcrTask(ref, languages, engine)), JobKind.OCR.defaultRoute());
+            JobPayload payload = JobPayload.of(new OcrTask(ref, languages, engine));
+            return new ChatRequests.Prepared(payload, RoutePlanner.plan(payload));
         });
     }
 
@@ -87,7 +89,7 @@ class LineRequests {
             return Mono.error(invalid("'video' must be a string: an https URL, a data: URI or a media id from POST /v1/media"));
         }
         String question = optionalString(body, "question");
-        Integer frames = JsonFields.optionalInt(body, "frames", 1, 64);
+        Integer frames = JsonFields.optionalInt(body, "frames", OvisLimits.MIN_FRAMES, OvisLimits.MAX_FRAMES);
         Integer segment = JsonFields.optionalInt(body, "segment_size", 1, Integer.MAX_VALUE);
         return sources.resolve(tenant, video.asString(), "video").map(ref -> {
             if (!ref.contentType().startsWith("video/") && !ref.contentType().equals("image/gif")) {
@@ -99,8 +101,8 @@ class LineRequests {
     }
 
     private static ChatRequests.Prepared keyframeJob(MediaRef video, String question, Integer frames, Integer segment) {
-        return new ChatRequests.Prepared(JobPayload.of(new KeyframeTask(video, question, frames, segment)),
-                JobKind.KEYFRAMES.defaultRoute());
+        JobPayload payload = JobPayload.of(new KeyframeTask(video, question, frames, segment));
+        return new ChatRequests.Prepared(payload, RoutePlanner.plan(payload));
     }
 
     private static String optionalString(JsonNode body, String name) {

@@ -1,5 +1,6 @@
 package dev.ovis.serve.gateway.chat;
 
+import dev.ovis.serve.common.OvisLimits;
 import dev.ovis.serve.common.chat.PartType;
 import dev.ovis.serve.common.chat.Role;
 import dev.ovis.serve.common.chat.SamplingParams;
@@ -35,8 +36,8 @@ final class ChatRequestReader {
         }
         String model = requiredString(root, "model");
         refuseUnsupported(root);
-        Integer maxPartition = JsonFields.optionalInt(root, "max_partition", 1, 12);
-        Integer frames = JsonFields.optionalInt(root, "frames", 1, 64);
+        Integer maxPartition = JsonFields.optionalInt(root, "max_partition", OvisLimits.MIN_PARTITION, OvisLimits.MAX_PARTITION);
+        Integer frames = JsonFields.optionalInt(root, "frames", OvisLimits.MIN_FRAMES, OvisLimits.MAX_FRAMES);
         List<ChatRequest.Message> messages = messages(root.get("messages"), maxPartition, frames);
         boolean stream = JsonFields.optionalBoolean(root, "stream", false);
         boolean includeUsage = false;
@@ -178,14 +179,16 @@ final class ChatRequestReader {
                 requireUser(role, path, "images");
                 JsonNode image = node.get("image_url");
                 String url = url(image, path + ".image_url");
-                Integer own = image.isObject() ? JsonFields.optionalInt(image, "max_partition", 1, 12, path + ".image_url.max_partition") : null;
+                Integer own = image.isObject() ? JsonFields.optionalInt(image, "max_partition", OvisLimits.MIN_PARTITION, OvisLimits.MAX_PARTITION,
+                        path + ".image_url.max_partition") : null;
                 yield new ChatRequest.Part(PartType.IMAGE, null, url, own != null ? own : maxPartition, null, path);
             }
             case "video_url" -> {
                 requireUser(role, path, "videos");
                 JsonNode video = node.get("video_url");
                 String url = url(video, path + ".video_url");
-                Integer own = video.isObject() ? JsonFields.optionalInt(video, "frames", 1, 64, path + ".video_url.frames") : null;
+                Integer own = video.isObject() ? JsonFields.optionalInt(video, "frames", OvisLimits.MIN_FRAMES, OvisLimits.MAX_FRAMES,
+                        path + ".video_url.frames") : null;
                 yield new ChatRequest.Part(PartType.VIDEO, null, url, null, own != null ? own : frames, path);
             }
             default -> throw badPart(path + ".type", "'" + type + "' is not supported; use text, image_url or video_url");

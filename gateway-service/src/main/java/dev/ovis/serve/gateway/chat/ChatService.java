@@ -3,7 +3,6 @@ package dev.ovis.serve.gateway.chat;
 import dev.ovis.serve.common.chat.ChatMessage;
 import dev.ovis.serve.common.chat.ChatTask;
 import dev.ovis.serve.common.chat.ContentPart;
-import dev.ovis.serve.common.chat.PartType;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
@@ -15,6 +14,7 @@ import dev.ovis.serve.gateway.job.JobSinks;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
 import dev.ovis.serve.gateway.model.ModelCatalog;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.gateway.route.RoutePlanner;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +22,8 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs chat completions on the job machinery: validates the OpenAI body, resolves its media into
@@ -49,14 +51,16 @@ public class ChatService implements ChatRequests {
     private final ChatProperties properties;
     private final ChatRequestReader reader;
     private final ChatLimits limits;
+    private final ChatTaskReader taskReader;
 
-    ChatService(JobService jobs, MediaSourceResolver sources, ModelCatalog catalog, ChatProperties properties) {
+    ChatService(JobService jobs, MediaSourceResolver sources, ModelCatalog catalog, ChatProperties properties, JsonMapper json) {
         this.jobs = jobs;
         this.sources = sources;
         this.catalog = catalog;
         this.properties = properties;
         this.reader = new ChatRequestReader(properties.defaultMaxTokens(), properties.maxTokensLimit());
         this.limits = new ChatLimits(properties);
+        this.taskReader = new ChatTaskReader(json);
     }
 
     /** Validates an OpenAI chat body and resolves its media: everything but submitting. */
@@ -72,9 +76,8 @@ public class ChatService implements ChatRequests {
                             .map(parts -> new ChatMessage(message.role(), parts)))
                     .collectList()
                     .map(messages -> {
-                        ChatTask task = new ChatTask(model.id(), messages, request.sampling(), request.stream());
-                        Route route = Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO));
-                        return new Prepared(request, JobPayload.of(task), route, model);
+                        JobPayload payload = JobPayload.of(new ChatTask(model.id(), messages, request.sampling(), request.stream()));
+                        return new Prepared(request, payload, RoutePlanner.plan(payload), model);
                     });
         });
     }
@@ -85,10 +88,15 @@ public class ChatService implements ChatRequests {
     }
 
     @Override
-    public Mono<ChatRequests.Prepared> checkTask(String tenant, ChatTask task) {
-        return Mono.fromCallable(() -> {
+    public Mono<ChatRequests.Prepared> prepareTask(String tenant, ObjectNode payload, ChatRequests.MediaIds media) {
+        return Mono.defer(() -> {
+            ChatTaskReader.checkShape(payload);
+            return media.resolve(payload);
+        }).map(resolved -> {
+            ChatTask task = taskReader.read(resolved);
             limits.check(task, catalog.require(task.model()));
-            return new ChatRequests.Prepared(JobPayload.of(task), Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO)));
+            JobPayload job = JobPayload.of(task);
+            return new ChatRequests.Prepared(job, RoutePlanner.plan(job));
         });
     }
 

@@ -1,9 +1,5 @@
 package dev.ovis.serve.gateway.job;
 
-import dev.ovis.serve.common.chat.ChatTask;
-import dev.ovis.serve.common.chat.PartType;
-import dev.ovis.serve.common.chat.Role;
-import dev.ovis.serve.common.chat.SamplingParams;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobKind;
 import dev.ovis.serve.common.job.JobPayload;
@@ -11,8 +7,10 @@ import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.common.video.KeyframeTask;
+import dev.ovis.serve.gateway.JsonFields;
 import dev.ovis.serve.gateway.media.MediaService;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.gateway.route.RoutePlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -34,13 +32,18 @@ import tools.jackson.databind.node.ObjectNode;
  * payload shaped like the kind's task record in {@code common} — into a fully resolved
  * {@link JobPayload} and its {@link Route}. Every {@code "media"} member must be the id of the
  * tenant's own upload and is replaced by its {@link MediaRef}; clients can never name object keys.
- * A chat job may instead carry a whole chat-completions body as {@code "request"}.
+ * A chat job, raw task ({@code "payload"}) or chat-completions body ({@code "request"}), goes to the
+ * chat feature whole ({@link ChatRequests}), which alone reads and checks chats.
  */
 @Component
 class JobRequestReader {
 
     /** A request ready for {@link JobService#submit}. */
     record Resolved(JobPayload payload, Route route) {
+
+        static Resolved of(ChatRequests.Prepared prepared) {
+            return new Resolved(prepared.payload(), prepared.route());
+        }
     }
 
     private final JsonMapper json;
@@ -66,19 +69,27 @@ class JobRequestReader {
         }
         JsonNode chatRequest = root.get("request");
         if (kind == JobKind.CHAT && chatRequest != null && !chatRequest.isNull()) {
-            return chatRequests.prepareJob(tenant, chatRequest).map(job -> new Resolved(job.payload(), job.route()));
+            return chatRequests.prepareJob(tenant, chatRequest).map(Resolved::of);
         }
         JsonNode payload = root.get("payload");
         if (payload == null || !payload.isObject()) {
             return Mono.error(invalid("'payload' must be an object shaped like the " + kind + " task"));
         }
         ObjectNode copy = (ObjectNode) payload.deepCopy();
+        if (kind == JobKind.CHAT) {
+            return chatRequests.prepareTask(tenant, copy, withIds -> resolveMedia(tenant, withIds)).map(Resolved::of);
+        }
+        return Mono.defer(() -> {
+            requireMedia(copy);
+            return resolveMedia(tenant, copy);
+        }).map(resolved -> toPayload(kind, resolved));
+    }
+
+    /** Replaces every "media" id of a payload by the tenant's upload it names. */
+    private Mono<ObjectNode> resolveMedia(String tenant, ObjectNode payload) {
         Set<String> ids = new LinkedHashSet<>();
         try {
-            if (kind == JobKind.CHAT) {
-                checkChatShape(copy);
-            }
-            collectMediaIds(copy, "payload", ids);
+            collectMediaIds(payload, "payload", ids);
         } catch (ApiException e) {
             return Mono.error(e);
         }
@@ -88,50 +99,20 @@ class JobRequestReader {
                                 ? invalid("payload references media '" + id + "', which this tenant has not uploaded") : e)
                         .map(ref -> Map.entry(id, ref)))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .flatMap(refs -> {
-                    replaceMediaIds(copy, refs);
-                    Resolved resolved = toPayload(kind, copy);
-                    return kind == JobKind.CHAT
-                            ? chatRequests.checkTask(tenant, resolved.payload().chat()).map(job -> new Resolved(job.payload(), job.route()))
-                            : Mono.just(resolved);
+                .map(refs -> {
+                    replaceMediaIds(payload, refs);
+                    return payload;
                 });
     }
 
     /**
-     * The members a raw chat task cannot do without, checked by name before Jackson builds the
-     * records — so a missing role is a 400 naming {@code payload.messages[0].role}, not a
-     * NullPointerException's message.
+     * The one member an OCR or key-frame task cannot do without, by name, so its record never
+     * meets a null it would reject with a NullPointerException.
      */
-    private static void checkChatShape(ObjectNode payload) {
-        JsonNode model = payload.get("model");
-        if (model == null || !model.isString() || model.asString().isBlank()) {
-            throw invalid("'payload.model' must be a non-empty string");
-        }
-        JsonNode messages = payload.get("messages");
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw invalid("'payload.messages' must be a non-empty array");
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            String path = "payload.messages[" + i + "]";
-            JsonNode message = messages.get(i);
-            if (!message.isObject()) {
-                throw invalid("'" + path + "' must be an object {\"role\": ..., \"parts\": [...]}");
-            }
-            JsonNode role = message.get("role");
-            if (role == null || !role.isString() || Arrays.stream(Role.values()).noneMatch(r -> r.name().equals(role.asString()))) {
-                throw invalid("'" + path + ".role' must be one of " + Arrays.toString(Role.values()));
-            }
-            JsonNode parts = message.get("parts");
-            if (parts == null || !parts.isArray() || parts.isEmpty()) {
-                throw invalid("'" + path + ".parts' must be a non-empty array");
-            }
-            for (int j = 0; j < parts.size(); j++) {
-                JsonNode part = parts.get(j);
-                JsonNode type = part.isObject() ? part.get("type") : null;
-                if (type == null || !type.isString() || Arrays.stream(PartType.values()).noneMatch(t -> t.name().equals(type.asString()))) {
-                    throw invalid("'" + path + ".parts[" + j + "].type' must be one of " + Arrays.toString(PartType.values()));
-                }
-            }
+    private static void requireMedia(ObjectNode payload) {
+        JsonNode media = payload.get("media");
+        if (media == null || media.isNull()) {
+            throw invalid("'payload.media' must be a media id returned by POST /v1/media");
         }
     }
 
@@ -189,36 +170,21 @@ class JobRequestReader {
 
     private Resolved toPayload(JobKind kind, ObjectNode payload) {
         try {
-            return switch (kind) {
-                case OCR -> new Resolved(JobPayload.of(read(payload, OcrTask.class)), kind.defaultRoute());
-                case KEYFRAMES -> new Resolved(JobPayload.of(read(payload, KeyframeTask.class)), kind.defaultRoute());
-                case CHAT -> {
-                    if (!payload.has("sampling") || payload.get("sampling").isNull()) {
-                        payload.set("sampling", json.valueToTree(SamplingParams.REFERENCE));
-                    }
-                    if (!payload.has("stream") || payload.get("stream").isNull()) {
-                        payload.put("stream", false);
-                    }
-                    ChatTask task = read(payload, ChatTask.class);
-                    yield new Resolved(JobPayload.of(task), Route.forChat(task.has(PartType.IMAGE), task.has(PartType.VIDEO)));
-                }
+            JobPayload resolved = switch (kind) {
+                case OCR -> JobPayload.of(read(payload, OcrTask.class));
+                case KEYFRAMES -> JobPayload.of(read(payload, KeyframeTask.class));
+                case CHAT -> throw new IllegalStateException("chat jobs are read by the chat feature");
             };
+            return new Resolved(resolved, RoutePlanner.plan(resolved));
         } catch (JacksonException e) {
-            throw invalid("payload does not fit the " + kind + " task: " + e.getOriginalMessage() + pathOf(e));
-        } catch (IllegalArgumentException | NullPointerException e) {
+            throw invalid("payload does not fit the " + kind + " task: " + e.getOriginalMessage() + JsonFields.pathOf(e, "payload"));
+        } catch (IllegalArgumentException e) {
             throw invalid("payload does not fit the " + kind + " task: " + e.getMessage());
         }
     }
 
     private <T> T read(JsonNode payload, Class<T> type) {
         return json.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(payload);
-    }
-
-    private static String pathOf(JacksonException e) {
-        String path = e.getPath().stream()
-                .map(reference -> reference.getPropertyName() != null ? "." + reference.getPropertyName() : "[" + reference.getIndex() + "]")
-                .reduce("payload", String::concat);
-        return path.equals("payload") ? "" : " (at " + path + ")";
     }
 
     private static ApiException invalid(String detail) {

@@ -1,7 +1,6 @@
 package dev.ovis.serve.gateway.ocr;
 
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.common.job.JobKind;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.common.ocr.OcrTask;
@@ -15,6 +14,7 @@ import dev.ovis.serve.gateway.job.JobWaiter;
 import dev.ovis.serve.gateway.media.MediaForm;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.gateway.route.RoutePlanner;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,7 +72,8 @@ class OcrController {
                         "OCR reads images; the media is " + r.image().contentType()));
             }
             OcrTask task = new OcrTask(r.image(), r.languages(), r.engine());
-            return jobs.submit(tenant.id(), JobPayload.of(task), JobKind.OCR.defaultRoute(), null, null)
+            JobPayload payload = JobPayload.of(task);
+            return jobs.submit(tenant.id(), payload, RoutePlanner.plan(payload), null, null)
                     .flatMap(submission -> {
                         Job job = submission.job();
                         if (r.async() || r.image().size() > properties.syncMaxBytes().toBytes()) {

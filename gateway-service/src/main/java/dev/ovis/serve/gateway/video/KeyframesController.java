@@ -1,7 +1,7 @@
 package dev.ovis.serve.gateway.video;
 
+import dev.ovis.serve.common.OvisLimits;
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.common.job.JobKind;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.common.video.KeyframeResult;
@@ -17,6 +17,7 @@ import dev.ovis.serve.gateway.job.JobWaiter;
 import dev.ovis.serve.gateway.media.MediaForm;
 import dev.ovis.serve.gateway.media.MediaSourceResolver;
 import dev.ovis.serve.gateway.problem.ApiException;
+import dev.ovis.serve.gateway.route.RoutePlanner;
 import dev.ovis.serve.support.storage.ObjectStore;
 import java.net.URI;
 import java.time.Duration;
@@ -83,7 +84,8 @@ class KeyframesController {
                 ? form.read(tenant.id(), exchange.getRequest()).map(f -> task(f.file(), f.fields().get("question"),
                         integer(f.fields().get("frames"), "frames"), integer(f.fields().get("segment_size"), "segment_size")))
                 : jsonBody.read(exchange.getRequest(), maxRequestBytes).flatMap(body -> fromJson(tenant.id(), body));
-        return task.flatMap(t -> jobs.submit(tenant.id(), JobPayload.of(t), JobKind.KEYFRAMES.defaultRoute(), null, null))
+        return task.map(JobPayload::of)
+                .flatMap(payload -> jobs.submit(tenant.id(), payload, RoutePlanner.plan(payload), null, null))
                 .flatMap(submission -> waiter.succeeded(tenant.id(), submission.job().id(), syncTimeout)
                         .map(done -> ResponseEntity.ok().<Object>body(view(done)))
                         .switchIfEmpty(Mono.fromSupplier(() -> ResponseEntity.status(HttpStatus.ACCEPTED)
@@ -117,7 +119,7 @@ class KeyframesController {
         if (question != null && !question.isNull() && !question.isString()) {
             return Mono.error(new ApiException(ErrorCode.INVALID_REQUEST, "'question' must be a string"));
         }
-        Integer frames = JsonFields.optionalInt(body, "frames", 1, 64);
+        Integer frames = JsonFields.optionalInt(body, "frames", OvisLimits.MIN_FRAMES, OvisLimits.MAX_FRAMES);
         Integer segment = JsonFields.optionalInt(body, "segment_size", 1, Integer.MAX_VALUE);
         return sources.resolve(tenant, body.get("video").asString(), "video")
                 .map(ref -> task(ref, question == null || question.isNull() ? "" : question.asString(), frames, segment));
@@ -128,13 +130,22 @@ class KeyframesController {
             throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "key frames come from videos (or animated GIFs); the media is "
                     + video.contentType());
         }
-        if (frames != null && (frames < 1 || frames > 64)) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "'frames' must be between 1 and 64, was " + frames);
-        }
+        checkFrames(frames);
         if (segmentSize != null && segmentSize < 1) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "'segment_size' must be at least 1, was " + segmentSize);
         }
         return new KeyframeTask(video, question, frames, segmentSize);
+    }
+
+    /**
+     * The form's {@code frames} against the bounds the JSON body is read with ({@link JsonFields#optionalInt}),
+     * with the same message; checked after the media type, as before.
+     */
+    private static void checkFrames(Integer frames) {
+        if (frames != null && (frames < OvisLimits.MIN_FRAMES || frames > OvisLimits.MAX_FRAMES)) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "'frames' must be between " + OvisLimits.MIN_FRAMES + " and "
+                    + OvisLimits.MAX_FRAMES + ", was " + frames);
+        }
     }
 
     private static Integer integer(String value, String name) {

@@ -14,21 +14,16 @@ import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,12 +49,11 @@ class PipelineKafkaIT extends GatewayIntegrationTest {
     JdbcClient jdbc;
 
     @Test
-    void eachCustomIdIsAnsweredOnceOnItsReplyTopicAndEveryBadRequestGetsAnErrorLine() {
+    void eachCustomIdIsAnsweredOnceOnItsReplyTopicAndEveryBadRequestGetsAnErrorLine() throws InterruptedException {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String media = uploadImage();
         String tenantTopic = Topics.BATCH_RESULTS + ".tenant-a";
-        try (KafkaProducer<String, byte[]> producer = producer(); KafkaConsumer<String, byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of(Topics.BATCH_RESULTS, tenantTopic));
+        try (KafkaProducer<String, byte[]> producer = producer(); TopicRecorder results = new TopicRecorder(Topics.BATCH_RESULTS, tenantTopic)) {
             String ok = run + "-ok";
             String ordered = run + "-partition"; // one record key: these land on one partition, in order
             // given a request sent twice, one to the tenant's own topic, and bad ones
@@ -85,17 +79,10 @@ class PipelineKafkaIT extends GatewayIntegrationTest {
             }
 
             // then every request is answered, keyed by its custom_id (the record key for bad JSON)
-            List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
             List<String> expected = List.of(ok, run + "-own", run + "-refused", run + "-nokey", run + "-badkey",
                     run + "-forbidden", run + "-badjson", run + "-after-duplicate");
-            await().atMost(WAIT).pollInSameThread().until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (record.key() != null && record.key().startsWith(run)) {
-                        received.add(record);
-                    }
-                });
-                return received.stream().map(ConsumerRecord::key).toList().containsAll(expected);
-            });
+            await().atMost(WAIT).until(() -> ofRun(results, run).stream().map(ConsumerRecord::key).toList().containsAll(expected));
+            List<ConsumerRecord<String, byte[]>> received = ofRun(results, run);
             // and the request sent twice is answered once (its duplicate came before "after-duplicate" on one partition)
             assertThat(received).extracting(ConsumerRecord::key).filteredOn(ok::equals).hasSize(1);
             assertThat(jdbc.sql("select count(*) from jobs where idempotency_key = ?").param("pipeline/" + ok)
@@ -178,12 +165,7 @@ class PipelineKafkaIT extends GatewayIntegrationTest {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "pipeline-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000),
-                new StringDeserializer(), new ByteArrayDeserializer());
+    private static List<ConsumerRecord<String, byte[]>> ofRun(TopicRecorder results, String run) {
+        return results.records().stream().filter(r -> r.key() != null && r.key().startsWith(run)).toList();
     }
 }

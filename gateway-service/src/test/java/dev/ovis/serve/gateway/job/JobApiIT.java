@@ -13,8 +13,8 @@ import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.ocr.OcrResult;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
-import dev.ovis.serve.gateway.TopicRecorder;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** Idempotent creation, cancellation, listing and tenant isolation of jobs, on real servers. */
 class JobApiIT extends GatewayIntegrationTest {
 
-    private static TopicRecorder<CancelRequest> control;
+    private static TopicRecorder control;
 
     @Autowired
     EnvelopePublisher publisher;
@@ -39,7 +39,7 @@ class JobApiIT extends GatewayIntegrationTest {
     @BeforeEach
     void recordControl() {
         if (control == null) {
-            control = new TopicRecorder<>(Topics.CONTROL, CancelRequest.class);
+            control = new TopicRecorder(Topics.CONTROL);
         }
     }
 
@@ -89,8 +89,8 @@ class JobApiIT extends GatewayIntegrationTest {
         assertThat(cancelled.error().code()).isEqualTo("cancelled");
         assertThat(cancelled.finishedAt()).isNotNull();
 
-        await().atMost(WAIT).until(() -> !control.of(jobId).isEmpty());
-        Envelope<CancelRequest> cancel = control.of(jobId).getFirst();
+        await().atMost(WAIT).until(() -> !control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).isEmpty());
+        Envelope<CancelRequest> cancel = control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).getFirst();
         assertThat(cancel.type()).isEqualTo(EventTypes.CANCEL);
         assertThat(cancel.data().jobId()).isEqualTo(jobId);
 

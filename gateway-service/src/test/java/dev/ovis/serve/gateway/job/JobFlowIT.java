@@ -13,9 +13,9 @@ import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.ocr.OcrResult;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
-import dev.ovis.serve.gateway.TopicRecorder;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,7 +38,7 @@ import org.springframework.web.reactive.function.BodyInserters;
  */
 class JobFlowIT extends GatewayIntegrationTest {
 
-    private static TopicRecorder<StageRequest> ocrRequests;
+    private static TopicRecorder ocrRequests;
 
     @Autowired
     EnvelopePublisher publisher;
@@ -51,7 +51,7 @@ class JobFlowIT extends GatewayIntegrationTest {
     @BeforeEach
     void recordRequests() {
         if (ocrRequests == null) {
-            ocrRequests = new TopicRecorder<>(Topics.OCR_REQUESTS, StageRequest.class);
+            ocrRequests = new TopicRecorder(Topics.OCR_REQUESTS);
         }
     }
 
@@ -91,8 +91,8 @@ class JobFlowIT extends GatewayIntegrationTest {
         String jobId = created.id();
 
         // then the OCR stage gets a fully resolved request
-        await().atMost(WAIT).until(() -> !ocrRequests.of(jobId).isEmpty());
-        StageRequest request = ocrRequests.of(jobId).getFirst().data();
+        await().atMost(WAIT).until(() -> !ocrRequests.envelopes(Topics.OCR_REQUESTS, StageRequest.class, jobId).isEmpty());
+        StageRequest request = ocrRequests.envelopes(Topics.OCR_REQUESTS, StageRequest.class, jobId).getFirst().data();
         assertThat(request.tenant()).isEqualTo("tenant-a");
         assertThat(request.stage()).isEqualTo(Stage.OCR);
         assertThat(request.payload().ocr().media().sha256()).isEqualTo(sha256);
@@ -128,7 +128,7 @@ class JobFlowIT extends GatewayIntegrationTest {
     @Test
     void aJobEventDeliveredTwiceUpdatesTheJobOnce() {
         String jobId = createOcrJob(KEY_A);
-        await().atMost(WAIT).until(() -> !ocrRequests.of(jobId).isEmpty());
+        await().atMost(WAIT).until(() -> !ocrRequests.envelopes(Topics.OCR_REQUESTS, StageRequest.class, jobId).isEmpty());
 
         // when the same progress event arrives twice (a redelivery), then a later one
         Envelope<JobEvent> progress = Envelope.withId(jobId + ":ocr:progress:1", EventTypes.JOB_PROGRESS, "test-stage", jobId,

@@ -26,10 +26,10 @@ import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.GatewayProperties;
-import dev.ovis.serve.gateway.TopicRecorder;
 import dev.ovis.serve.gateway.outbox.Outbox;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.testing.TopicRecorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -57,9 +57,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class JobLeaseIT extends GatewayIntegrationTest {
 
     private static final Route LLM_ONLY = new Route(List.of(Stage.LLM));
-    private static TopicRecorder<StageRequest> llmRequests;
-    private static TopicRecorder<DeadLetter> deadLetters;
-    private static TopicRecorder<CancelRequest> control;
+    private static TopicRecorder recorder;
 
     @Autowired
     JobService service;
@@ -82,38 +80,34 @@ class JobLeaseIT extends GatewayIntegrationTest {
 
     @BeforeEach
     void recordRequests() {
-        if (llmRequests == null) {
-            llmRequests = new TopicRecorder<>(Topics.LLM_REQUESTS, StageRequest.class);
-            deadLetters = new TopicRecorder<>(Topics.DEAD_LETTERS, DeadLetter.class);
-            control = new TopicRecorder<>(Topics.CONTROL, CancelRequest.class);
+        if (recorder == null) {
+            recorder = new TopicRecorder(Topics.LLM_REQUESTS, Topics.DEAD_LETTERS, Topics.CONTROL);
         }
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (llmRequests != null) {
-            llmRequests.close();
-            llmRequests = null;
-            deadLetters.close();
-            control.close();
+        if (recorder != null) {
+            recorder.close();
+            recorder = null;
         }
     }
 
     @Test
     void aJobWhoseWorkerVanishedIsDispatchedAgainAndAnsweredOnce() {
         String jobId = submit();
-        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 1);
+        await().atMost(WAIT).until(() -> recorder.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).size() == 1);
         // the first worker starts, then dies: no heartbeat any more
         publish(jobId + ":llm:running", EventTypes.JOB_STARTED, JobEvent.started(jobId, Stage.LLM));
         await().atMost(WAIT).until(() -> row(jobId).status() == JobStatus.RUNNING);
         expireLease(jobId);
 
         // then the reaper sends the same request again, numbered as attempt 2
-        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 2);
-        Envelope<StageRequest> again = llmRequests.of(jobId).get(1);
+        await().atMost(WAIT).until(() -> recorder.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).size() == 2);
+        Envelope<StageRequest> again = recorder.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).get(1);
         assertThat(again.id()).isEqualTo(jobId + ":llm@2");
         assertThat(again.data().attempt()).isEqualTo(2);
-        assertThat(again.data().payload()).isEqualTo(llmRequests.of(jobId).getFirst().data().payload());
+        assertThat(again.data().payload()).isEqualTo(recorder.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).getFirst().data().payload());
         Job redispatched = row(jobId);
         assertThat(redispatched.attempts()).isEqualTo(2);
         assertThat(redispatched.status()).isEqualTo(JobStatus.RUNNING);
@@ -142,11 +136,11 @@ class JobLeaseIT extends GatewayIntegrationTest {
         assertThat(done.result().chat().text()).isEqualTo("second");
         assertThat(done.version()).isEqualTo(version);
         assertThat(done.attempts()).isEqualTo(2);
-        assertThat(llmRequests.of(jobId)).hasSize(2);
+        assertThat(recorder.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId)).hasSize(2);
 
         // every stage is told the job ended, so a request of it still queued somewhere is skipped
-        await().atMost(WAIT).until(() -> !control.of(jobId).isEmpty());
-        assertThat(control.of(jobId)).singleElement().satisfies(notice -> {
+        await().atMost(WAIT).until(() -> !recorder.envelopes(Topics.CONTROL, CancelRequest.class, jobId).isEmpty());
+        assertThat(recorder.envelopes(Topics.CONTROL, CancelRequest.class, jobId)).singleElement().satisfies(notice -> {
             assertThat(notice.id()).isEqualTo(jobId + ":finished");
             assertThat(notice.type()).isEqualTo(EventTypes.JOB_FINISHED);
             assertThat(notice.data().finished()).isEqualTo(JobStatus.SUCCEEDED);
@@ -168,20 +162,20 @@ class JobLeaseIT extends GatewayIntegrationTest {
         assertThat(failed.failure().code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(failed.failure().detail()).startsWith("worker lost 3 times");
         assertThat(failed.attempts()).isEqualTo(3);
-        await().atMost(WAIT).until(() -> llmRequests.of(jobId).size() == 3);
-        assertThat(llmRequests.of(jobId)).extracting(Envelope::id)
+        await().atMost(WAIT).until(() -> recorder.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).size() == 3);
+        assertThat(recorder.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId)).extracting(Envelope::id)
                 .containsExactly(jobId + ":llm", jobId + ":llm@2", jobId + ":llm@3");
         // the stages are told the job ended (a slow worker stops), and the request is kept with the reason
         assertThat(outboxIds(jobId)).contains(jobId + ":finished");
-        await().atMost(WAIT).until(() -> !deadLetters.of(jobId).isEmpty());
-        DeadLetter letter = deadLetters.of(jobId).getFirst().data();
+        await().atMost(WAIT).until(() -> !recorder.envelopes(Topics.DEAD_LETTERS, DeadLetter.class, jobId).isEmpty());
+        DeadLetter letter = recorder.envelopes(Topics.DEAD_LETTERS, DeadLetter.class, jobId).getFirst().data();
         assertThat(letter.reason()).isEqualTo(failed.failure().detail());
         assertThat(letter.origin()).isEqualTo("gateway job reaper");
         assertThat(letter.topic()).isEqualTo(Topics.LLM_REQUESTS);
         assertThat(letter.recordType()).isEqualTo(EventTypes.STAGE_REQUEST);
         Envelope<StageRequest> request = envelopes.mapper().readValue(letter.record(), envelopes.envelopeOf(StageRequest.class));
         assertThat(request.id()).isEqualTo(jobId + ":llm@3");
-        assertThat(request.data().payload()).isEqualTo(llmRequests.of(jobId).getFirst().data().payload());
+        assertThat(request.data().payload()).isEqualTo(recorder.envelopes(Topics.LLM_REQUESTS, StageRequest.class, jobId).getFirst().data().payload());
     }
 
     @Test
@@ -210,8 +204,8 @@ class JobLeaseIT extends GatewayIntegrationTest {
             assertThat(failed.failure().code()).isEqualTo(ErrorCode.INTERNAL);
             assertThat(failed.failure().detail()).contains(jobId + ":llm:poison-test", "could not be applied after 5 attempts",
                     "poison event", Topics.DEAD_LETTERS);
-            await().atMost(WAIT).until(() -> !deadLetters.of(jobId).isEmpty());
-            DeadLetter letter = deadLetters.of(jobId).getFirst().data();
+            await().atMost(WAIT).until(() -> !recorder.envelopes(Topics.DEAD_LETTERS, DeadLetter.class, jobId).isEmpty());
+            DeadLetter letter = recorder.envelopes(Topics.DEAD_LETTERS, DeadLetter.class, jobId).getFirst().data();
             assertThat(letter.reason()).isEqualTo(failed.failure().detail());
             assertThat(letter.origin()).startsWith("gateway job events listener, " + Topics.JOB_EVENTS + "-");
             assertThat(letter.recordType()).isEqualTo(EventTypes.JOB_STARTED);

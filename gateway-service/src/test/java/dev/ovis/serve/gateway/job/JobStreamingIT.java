@@ -15,6 +15,7 @@ import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
+import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import java.util.List;
@@ -33,7 +34,7 @@ class JobStreamingIT extends GatewayIntegrationTest {
     void chunksSentBeforeAnyoneListensAreBufferedAndComeOnceInOrderUntilTheLast() {
         ChatTask task = new ChatTask("ovis2-tiny", List.of(new ChatMessage(Role.USER, List.of(ContentPart.text("hi")))),
                 SamplingParams.REFERENCE, true);
-        Submission submission = jobs.submit("tenant-a", JobPayload.of(task), Route.forChat(false, false), null,
+        Submission submission = jobs.submit("tenant-a", JobPayload.of(task), new Route(List.of(Stage.LLM)), null,
                 jobs.instanceId()).block(WAIT);
         assertThat(submission.created()).isTrue();
         assertThat(submission.job().replyTo()).isEqualTo("gateway-it");

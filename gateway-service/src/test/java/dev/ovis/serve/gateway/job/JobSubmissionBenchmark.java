@@ -6,7 +6,7 @@ import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
-import dev.ovis.serve.gateway.TopicRecorder;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,7 +41,7 @@ class JobSubmissionBenchmark extends GatewayIntegrationTest {
                 .defaultHeader("Authorization", "Bearer " + KEY_A).build();
         String media = JobApi.upload(as(KEY_A), TestMedia.png(2_000));
         Map<String, Object> body = Map.of("kind", "OCR", "payload", Map.of("media", media));
-        try (TopicRecorder<StageRequest> requests = new TopicRecorder<>(Topics.OCR_REQUESTS, StageRequest.class)) {
+        try (TopicRecorder requests = new TopicRecorder(Topics.OCR_REQUESTS)) {
             run(client, body, 30, 1); // warm-up
             // sequential: latency of one POST /v1/jobs
             List<Long> micros = new ArrayList<>();
@@ -92,8 +92,8 @@ class JobSubmissionBenchmark extends GatewayIntegrationTest {
                 .retrieve().bodyToMono(JobView.class).map(JobView::id);
     }
 
-    private static void awaitPublished(TopicRecorder<StageRequest> requests, List<String> ids) {
+    private static void awaitPublished(TopicRecorder requests, List<String> ids) {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> ids.stream().allMatch(id -> !requests.of(id).isEmpty()));
+                .until(() -> ids.stream().allMatch(id -> !requests.envelopes(Topics.OCR_REQUESTS, StageRequest.class, id).isEmpty()));
     }
 }

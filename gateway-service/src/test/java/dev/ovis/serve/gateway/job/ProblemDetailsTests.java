@@ -102,6 +102,9 @@ class ProblemDetailsTests {
         post("{\"kind\": \"DANCE\", \"payload\": {}}").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("DANCE", "OCR"));
         post("{\"kind\": \"OCR\"}").expectStatus().isBadRequest();
+        post("{\"kind\": \"OCR\", \"payload\": {\"languages\": [\"en\"]}}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail)
+                        .contains("'payload.media'").doesNotContain("NullPointer"));
         post("{\"kind\": \"OCR\", \"payload\": {\"media\": {\"bucket\": \"x\", \"key\": \"tenant-b/media/secret\"}}}")
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("payload.media"));

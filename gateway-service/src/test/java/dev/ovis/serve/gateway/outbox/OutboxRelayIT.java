@@ -12,8 +12,8 @@ import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
-import dev.ovis.serve.gateway.TopicRecorder;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -109,10 +109,10 @@ class OutboxRelayIT extends GatewayIntegrationTest {
                 .params(Topics.CONTROL, jobId, new EnvelopeJson().mapper().writeValueAsString(envelope))
                 .query(Long.class).single();
 
-        try (TopicRecorder<CancelRequest> control = new TopicRecorder<>(Topics.CONTROL, CancelRequest.class)) {
-            await().atMost(WAIT).until(() -> !control.of(jobId).isEmpty());
-            assertThat(control.of(jobId).getFirst().id()).isEqualTo(jobId + ":cancel");
-            assertThat(control.of(jobId).getFirst().data().reason()).isEqualTo("left behind by a crashed instance");
+        try (TopicRecorder control = new TopicRecorder(Topics.CONTROL)) {
+            await().atMost(WAIT).until(() -> !control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).isEmpty());
+            assertThat(control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).getFirst().id()).isEqualTo(jobId + ":cancel");
+            assertThat(control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).getFirst().data().reason()).isEqualTo("left behind by a crashed instance");
         }
         await().atMost(WAIT).until(() -> jdbc.sql("select published_at is not null from outbox where id = ?")
                 .param(id).query(Boolean.class).single());

@@ -17,9 +17,9 @@ import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.gateway.TestMedia;
-import dev.ovis.serve.gateway.TopicRecorder;
 import dev.ovis.serve.gateway.job.JobService;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
@@ -159,19 +159,19 @@ class DatabaseOutageIT {
         JobPayload payload = JobPayload.of(new ChatTask("tiny", List.of(
                 new ChatMessage(Role.USER, List.of(ContentPart.text("hi")))), SamplingParams.REFERENCE, false));
         String jobId = jobs.submit("tenant-outage", payload, new Route(List.of(Stage.LLM)), null, null).block().job().id();
-        try (TopicRecorder<DeadLetter> deadLetters = new TopicRecorder<>(Topics.DEAD_LETTERS, DeadLetter.class)) {
+        try (TopicRecorder deadLetters = new TopicRecorder(Topics.DEAD_LETTERS)) {
             database.cut();
             try {
                 publisher.publish(Topics.JOB_EVENTS, Envelope.withId(jobId + ":llm:running", EventTypes.JOB_STARTED,
                         "test-stage", jobId, JobEvent.started(jobId, Stage.LLM)));
                 // far longer than two attempts take (each is refused at once): a lost connection is not a rejection
                 await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12))
-                        .until(() -> deadLetters.of(jobId).isEmpty());
+                        .until(() -> deadLetters.envelopes(Topics.DEAD_LETTERS, DeadLetter.class, jobId).isEmpty());
             } finally {
                 database.restore();
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> statusOf(jobId).equals("RUNNING"));
-            assertThat(deadLetters.of(jobId)).isEmpty();
+            assertThat(deadLetters.envelopes(Topics.DEAD_LETTERS, DeadLetter.class, jobId)).isEmpty();
         }
     }
 

@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ovis.serve.common.chat.FinishReason;
 import dev.ovis.serve.common.chat.SamplingParams;
-import dev.ovis.serve.llm.fixture.TinyFixture;
+import dev.ovis.serve.llm.fixture.TinyLlm;
 import dev.ovis.serve.llm.prompt.EmbeddingAssembler;
 import dev.ovis.serve.llm.prompt.Prompt;
 import dev.ovis.serve.llm.prompt.PromptBuilder;
 import dev.ovis.serve.llm.prompt.PromptTokenizer;
+import dev.ovis.serve.testing.TinyFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,9 +35,9 @@ class EngineBehaviourTests {
     @BeforeAll
     static void open() throws Exception {
         fixture = new TinyFixture();
-        tokenizer = TinyFixture.tokenizer();
-        decoder = TinyFixture.decoder();
-        assembler = new EmbeddingAssembler(TinyFixture.textRows(), TinyFixture.indicatorRows(), fixture.visualRows());
+        tokenizer = TinyLlm.tokenizer();
+        decoder = TinyLlm.decoder();
+        assembler = new EmbeddingAssembler(TinyLlm.textRows(), TinyLlm.indicatorRows(), fixture::visual);
         textOnly = new PromptBuilder(tokenizer, TinyFixture.MODEL_ID, TinyFixture.HIDDEN)
                 .build(fixture.conversation("text_only"), false, 32767);
         reference = fixture.referenceTokens("text_only");
@@ -49,7 +50,7 @@ class EngineBehaviourTests {
     }
 
     static DecodeEngine engine(int context, Set<Integer> stopIds, long kvBytes, int maxQueued) throws Exception {
-        return new DecodeEngine(decoder, TinyFixture.textRows(), tokenizer::decode,
+        return new DecodeEngine(decoder, TinyLlm.textRows(), tokenizer::decode,
                 new EngineSettings(context, stopIds, kvBytes, 8, maxQueued, 4096));
     }
 

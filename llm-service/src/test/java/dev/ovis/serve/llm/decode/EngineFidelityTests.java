@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ovis.serve.common.chat.FinishReason;
 import dev.ovis.serve.common.chat.SamplingParams;
-import dev.ovis.serve.llm.fixture.TinyFixture;
+import dev.ovis.serve.llm.fixture.TinyLlm;
 import dev.ovis.serve.llm.prompt.EmbeddingAssembler;
 import dev.ovis.serve.llm.prompt.Prompt;
 import dev.ovis.serve.llm.prompt.PromptBuilder;
 import dev.ovis.serve.llm.prompt.PromptTokenizer;
+import dev.ovis.serve.testing.TinyFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +34,11 @@ class EngineFidelityTests {
     @BeforeAll
     static void open() throws Exception {
         fixture = new TinyFixture();
-        tokenizer = TinyFixture.tokenizer();
+        tokenizer = TinyLlm.tokenizer();
         builder = new PromptBuilder(tokenizer, TinyFixture.MODEL_ID, TinyFixture.HIDDEN);
-        assembler = new EmbeddingAssembler(TinyFixture.textRows(), TinyFixture.indicatorRows(), fixture.visualRows());
-        decoder = TinyFixture.decoder();
-        engine = new DecodeEngine(decoder, TinyFixture.textRows(), tokenizer::decode,
+        assembler = new EmbeddingAssembler(TinyLlm.textRows(), TinyLlm.indicatorRows(), fixture::visual);
+        decoder = TinyLlm.decoder();
+        engine = new DecodeEngine(decoder, TinyLlm.textRows(), tokenizer::decode,
                 new EngineSettings(32768, Set.of(452, 450), 64L << 20, 16, 64, 4096));
     }
 

@@ -10,11 +10,12 @@ import dev.ovis.serve.llm.decode.DecodeRequest;
 import dev.ovis.serve.llm.decode.EngineSettings;
 import dev.ovis.serve.llm.decode.Generation;
 import dev.ovis.serve.llm.decode.OnnxDecoder;
-import dev.ovis.serve.llm.fixture.TinyFixture;
+import dev.ovis.serve.llm.fixture.TinyLlm;
 import dev.ovis.serve.llm.prompt.EmbeddingAssembler;
 import dev.ovis.serve.llm.prompt.Prompt;
 import dev.ovis.serve.llm.prompt.PromptBuilder;
 import dev.ovis.serve.llm.prompt.PromptTokenizer;
+import dev.ovis.serve.testing.TinyFixture;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -39,9 +40,9 @@ class ServingMetricsTests {
     @BeforeAll
     static void open() throws Exception {
         TinyFixture fixture = new TinyFixture();
-        tokenizer = TinyFixture.tokenizer();
-        decoder = TinyFixture.decoder();
-        assembler = new EmbeddingAssembler(TinyFixture.textRows(), TinyFixture.indicatorRows(), fixture.visualRows());
+        tokenizer = TinyLlm.tokenizer();
+        decoder = TinyLlm.decoder();
+        assembler = new EmbeddingAssembler(TinyLlm.textRows(), TinyLlm.indicatorRows(), fixture::visual);
         prompt = new PromptBuilder(tokenizer, TinyFixture.MODEL_ID, TinyFixture.HIDDEN)
                 .build(fixture.conversation("text_only"), false, 32767);
     }
@@ -57,7 +58,7 @@ class ServingMetricsTests {
         // given an engine reporting to a Prometheus registry
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServingMetrics metrics = new ServingMetrics(registry, MODEL);
-        try (DecodeEngine engine = new DecodeEngine(decoder, TinyFixture.textRows(), tokenizer::decode,
+        try (DecodeEngine engine = new DecodeEngine(decoder, TinyLlm.textRows(), tokenizer::decode,
                 new EngineSettings(32768, Set.of(), 64L << 20, 8, 8, 4096), metrics)) {
             // when one greedy request of 5 tokens runs
             SamplingParams greedy = new SamplingParams(5, 0, 1, 0, 1, null, List.of(), false, false);
@@ -98,7 +99,7 @@ class ServingMetricsTests {
     void kvUsageIsTheRunningBatchsReservationOverTheBudget() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         long budget = 64L << 20;
-        try (DecodeEngine engine = new DecodeEngine(decoder, TinyFixture.textRows(), tokenizer::decode,
+        try (DecodeEngine engine = new DecodeEngine(decoder, TinyLlm.textRows(), tokenizer::decode,
                 new EngineSettings(32768, Set.of(), budget, 8, 8, 4096), new ServingMetrics(registry, MODEL))) {
             SamplingParams greedy = new SamplingParams(8000, 0, 1, 0, 1, null, List.of(), false, false);
             Generation generation = engine.submit(new DecodeRequest("m2", assembler.assemble(prompt), prompt.positions(), greedy));

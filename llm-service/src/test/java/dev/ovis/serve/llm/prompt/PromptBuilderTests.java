@@ -9,7 +9,8 @@ import dev.ovis.serve.common.chat.Role;
 import dev.ovis.serve.common.chat.VisualEmbeddings;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.layout.ImageLayout;
-import dev.ovis.serve.llm.fixture.TinyFixture;
+import dev.ovis.serve.llm.fixture.TinyLlm;
+import dev.ovis.serve.testing.TinyFixture;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +25,7 @@ class PromptBuilderTests {
 
     @BeforeAll
     static void open() throws Exception {
-        tokenizer = TinyFixture.tokenizer();
+        tokenizer = TinyLlm.tokenizer();
         builder = new PromptBuilder(tokenizer, TinyFixture.MODEL_ID, TinyFixture.HIDDEN);
         fixture = new TinyFixture();
     }
@@ -68,11 +69,11 @@ class PromptBuilderTests {
         // given the one-image reference prompt
         List<ChatMessage> messages = fixture.conversation("one_image");
         Prompt prompt = builder.build(messages, false, 32767);
-        EmbeddingRows text = TinyFixture.textRows();
-        EmbeddingRows indicators = TinyFixture.indicatorRows();
+        EmbeddingRows text = TinyLlm.textRows();
+        EmbeddingRows indicators = TinyLlm.indicatorRows();
 
         // when
-        FloatBuffer merged = new EmbeddingAssembler(text, indicators, fixture.visualRows()).assemble(prompt);
+        FloatBuffer merged = new EmbeddingAssembler(text, indicators, fixture::visual).assemble(prompt);
 
         // then: position 0 is text id 451, 15 is START (indicator row 0), 16 is the first visual row,
         // 272 is GRID (row 1), 786 is END (row 4)
@@ -81,7 +82,7 @@ class PromptBuilderTests {
         assertThat(row(merged, 272)).containsExactly(row(indicators, 1));
         assertThat(row(merged, 529)).containsExactly(row(indicators, 2));
         assertThat(row(merged, 786)).containsExactly(row(indicators, 4));
-        FloatBuffer visual = fixture.visualRows().read(prompt.images().getFirst());
+        FloatBuffer visual = fixture.visual(prompt.images().getFirst());
         assertThat(row(merged, 16)).containsExactly(row(visual, 0));
         assertThat(row(merged, 273 + 255)).containsExactly(row(visual, 256 + 255));
         assertThat(merged.remaining()).isEqualTo(798 * 64);

@@ -24,27 +24,23 @@ import dev.ovis.serve.common.layout.ImageLayout;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
 import dev.ovis.serve.llm.LlmApplication;
-import dev.ovis.serve.llm.fixture.TinyFixture;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
+import dev.ovis.serve.testing.TinyFixture;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -55,7 +51,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * embeddings are read from the object store; a prompt beyond the usable context fails precisely.
  * The KV budget (1 MB = 1023 positions of the tiny model) makes the three-image prompt too long.
  */
-@SpringBootTest(classes = {LlmApplication.class, LlmStageIT.Listeners.class}, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(classes = {LlmApplication.class, LlmStageIT.StreamTopic.class}, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"ovis.llm.kv-cache.max-bytes=1MB", "ovis.llm.threads=1", "ovis.llm.announce-interval=1s"})
 class LlmStageIT {
 
@@ -71,12 +67,26 @@ class LlmStageIT {
     EnvelopePublisher publisher;
     @Autowired
     ObjectStore store;
-    @Autowired
-    Listeners listeners;
+    private static TopicRecorder recorder;
 
     final TinyFixture fixture = new TinyFixture();
 
     LlmStageIT() throws Exception {
+    }
+
+    /** Records what the stage publishes, once the application has created the topics. */
+    @BeforeEach
+    void record() {
+        if (recorder == null) {
+            recorder = new TopicRecorder(Topics.JOB_EVENTS, Topics.stream(GATEWAY));
+        }
+    }
+
+    @AfterAll
+    static void stopRecording() throws InterruptedException {
+        if (recorder != null) {
+            recorder.close();
+        }
     }
 
     @Test
@@ -89,8 +99,8 @@ class LlmStageIT {
         assertThat(done.result().chat().finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(done.result().chat().usage().promptTokens()).isEqualTo(31);
 
-        await().atMost(WAIT).until(() -> listeners.chunks(job).stream().anyMatch(StreamChunk::last));
-        List<StreamChunk> chunks = listeners.chunks(job);
+        await().atMost(WAIT).until(() -> chunks(job).stream().anyMatch(StreamChunk::last));
+        List<StreamChunk> chunks = chunks(job);
         assertThat(chunks).extracting(StreamChunk::seq).isSorted().doesNotHaveDuplicates();
         assertThat(String.join("", chunks.stream().map(StreamChunk::text).toList())).isEqualTo(reference);
         StreamChunk last = chunks.getLast();
@@ -114,8 +124,8 @@ class LlmStageIT {
         assertThat(done.result().chat().text()).isEqualTo(reference);
         assertThat(done.result().chat().usage().promptTokens()).isEqualTo(798);
         // not streamed, but a gateway waits on the connection: the whole answer comes as one last chunk
-        await().atMost(WAIT).until(() -> listeners.chunks(job).stream().anyMatch(StreamChunk::last));
-        assertThat(listeners.chunks(job)).singleElement().satisfies(chunk -> {
+        await().atMost(WAIT).until(() -> chunks(job).stream().anyMatch(StreamChunk::last));
+        assertThat(chunks(job)).singleElement().satisfies(chunk -> {
             assertThat(chunk.text()).isEqualTo(reference);
             assertThat(chunk.usage().promptTokens()).isEqualTo(798);
         });
@@ -138,17 +148,10 @@ class LlmStageIT {
     }
 
     @Test
-    void theModelIsAnnouncedForGateways() {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "llm-it-models-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.MODELS));
-            List<ConsumerRecord<String, String>> seen = new CopyOnWriteArrayList<>();
-            await().atMost(WAIT).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-                return seen.stream().anyMatch(r -> TinyFixture.MODEL_ID.equals(r.key()));
-            });
-            assertThat(seen.stream().filter(r -> TinyFixture.MODEL_ID.equals(r.key())).findFirst().orElseThrow().value())
+    void theModelIsAnnouncedForGateways() throws InterruptedException {
+        try (TopicRecorder models = new TopicRecorder(Topics.MODELS)) {
+            await().atMost(WAIT).until(() -> !models.records(Topics.MODELS, TinyFixture.MODEL_ID).isEmpty());
+            assertThat(TopicRecorder.text(models.records(Topics.MODELS, TinyFixture.MODEL_ID).getFirst()))
                     .contains("\"contextLength\":32768", "\"randomWeights\":true", "ovis2-tiny-random");
         }
     }
@@ -163,37 +166,24 @@ class LlmStageIT {
     }
 
     private JobEvent awaitEvent(String id) {
-        return await().atMost(WAIT).until(() -> listeners.event(id), Optional::isPresent).orElseThrow();
+        return await().atMost(WAIT).until(() -> event(id), Optional::isPresent).orElseThrow();
     }
 
-    /** Collects what the stage publishes. */
-    @TestConfiguration
-    static class Listeners {
+    private static Optional<JobEvent> event(String id) {
+        return recorder.envelopes(Topics.JOB_EVENTS, JobEvent.class).stream().filter(e -> e.id().equals(id)).map(Envelope::data).findFirst();
+    }
 
-        final List<Envelope<JobEvent>> events = new CopyOnWriteArrayList<>();
-        final List<Envelope<StreamChunk>> chunks = new CopyOnWriteArrayList<>();
+    private static List<StreamChunk> chunks(String job) {
+        return recorder.envelopes(Topics.stream(GATEWAY), StreamChunk.class, job).stream().map(Envelope::data).toList();
+    }
+
+    /** This test plays a gateway instance: its stream topic. */
+    @TestConfiguration
+    static class StreamTopic {
 
         @Bean
         NewTopic llmItStreamTopic() {
             return TopicBuilder.name(Topics.stream(GATEWAY)).partitions(1).build();
-        }
-
-        @KafkaListener(topics = Topics.JOB_EVENTS, groupId = "llm-it-events", containerFactory = "jobEventListenerContainerFactory")
-        void onEvent(Envelope<JobEvent> event) {
-            events.add(event);
-        }
-
-        @KafkaListener(topics = "ovis.stream.v1." + GATEWAY, groupId = "llm-it-stream", containerFactory = "streamChunkListenerContainerFactory")
-        void onChunk(Envelope<StreamChunk> chunk) {
-            chunks.add(chunk);
-        }
-
-        Optional<JobEvent> event(String id) {
-            return events.stream().filter(e -> e.id().equals(id)).map(Envelope::data).findFirst();
-        }
-
-        List<StreamChunk> chunks(String job) {
-            return chunks.stream().filter(e -> e.subject().equals(job)).map(Envelope::data).toList();
         }
     }
 }

@@ -22,6 +22,7 @@ import dev.ovis.serve.ocr.image.RgbImage;
 import dev.ovis.serve.ocr.quality.SyntheticPage;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
+import dev.ovis.serve.testing.TopicRecorder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +31,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -45,7 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * requests published on {@code ovis.ocr.requests.v1}, and the job events the service reports are
  * collected — both engines, and bad input failing with precise codes.
  */
-@SpringBootTest(classes = {OcrApplication.class, OcrStageIT.Events.class}, properties = {
+@SpringBootTest(classes = OcrApplication.class, properties = {
         "server.port=0", "server.address=127.0.0.1", "ovis.stage.concurrency=1"})
 class OcrStageIT {
 
@@ -58,8 +58,22 @@ class OcrStageIT {
     EnvelopePublisher publisher;
     @Autowired
     ObjectStore store;
-    @Autowired
-    Events events;
+    private static TopicRecorder events;
+
+    /** Records the job events the service publishes, once the application has created the topics. */
+    @BeforeEach
+    void record() {
+        if (events == null) {
+            events = new TopicRecorder(Topics.JOB_EVENTS);
+        }
+    }
+
+    @AfterAll
+    static void stopRecording() throws InterruptedException {
+        if (events != null) {
+            events.close();
+        }
+    }
 
     @Test
     void anEnglishImageIsReadByPaddleOcr() throws IOException {
@@ -120,7 +134,7 @@ class OcrStageIT {
     }
 
     private JobEvent awaitFinal(String job) {
-        return await().atMost(Duration.ofSeconds(120)).until(() -> events.finalEvent(job), Optional::isPresent).orElseThrow();
+        return await().atMost(Duration.ofSeconds(120)).until(() -> finalEvent(job), Optional::isPresent).orElseThrow();
     }
 
     private MediaRef putPng(RgbImage image) throws IOException {
@@ -137,19 +151,8 @@ class OcrStageIT {
         return out.toByteArray();
     }
 
-    /** Collects the job events the service publishes. */
-    @TestConfiguration
-    static class Events {
-
-        final List<JobEvent> received = new CopyOnWriteArrayList<>();
-
-        @KafkaListener(topics = Topics.JOB_EVENTS, groupId = "ocr-it-events", containerFactory = "jobEventListenerContainerFactory")
-        void onEvent(Envelope<JobEvent> event) {
-            received.add(event.data());
-        }
-
-        Optional<JobEvent> finalEvent(String job) {
-            return received.stream().filter(e -> e.jobId().equals(job) && e.status().isTerminal()).findFirst();
-        }
+    private static Optional<JobEvent> finalEvent(String job) {
+        return events.envelopes(Topics.JOB_EVENTS, JobEvent.class, job).stream().map(Envelope::data)
+                .filter(e -> e.status().isTerminal()).findFirst();
     }
 }

@@ -58,7 +58,7 @@ class EnvelopeSerdeTests {
                 new ChatMessage(Role.USER, List.of(ContentPart.image(IMAGE, 9).withVisual(visual),
                         ContentPart.text("what is this?")))),
                 SamplingParams.REFERENCE, true);
-        return new StageRequest("job-1", "tenant-a", Route.forChat(true, false), Stage.VISION, "gw-1", JobPayload.of(chat));
+        return new StageRequest("job-1", "tenant-a", new Route(List.of(Stage.VISION, Stage.LLM)), Stage.VISION, "gw-1", JobPayload.of(chat));
     }
 
     private <T> Envelope<T> roundTrip(Envelope<T> envelope, String topic, Class<T> type) {

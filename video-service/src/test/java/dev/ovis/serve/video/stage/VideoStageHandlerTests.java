@@ -2,7 +2,6 @@ package dev.ovis.serve.video.stage;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
@@ -13,6 +12,7 @@ import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.common.video.KeyframeTask;
 import dev.ovis.serve.support.stage.StageContext;
 import dev.ovis.serve.support.stage.StageException;
+import dev.ovis.serve.testing.RecordingStageContext;
 import dev.ovis.serve.video.decode.VideoProperties;
 import dev.ovis.serve.video.embed.DescriptorFrameEmbedder;
 import dev.ovis.serve.video.keyframe.Mdp3KeyframeSelector;
@@ -50,23 +50,5 @@ class VideoStageHandlerTests {
         return new StageRequest("job-1", "tenant", new Route(List.of(Stage.VIDEO)), Stage.VIDEO, null, payload);
     }
 
-    private static final StageContext CONTEXT = new StageContext() {
-        @Override
-        public String jobId() {
-            return "job-1";
-        }
-
-        @Override
-        public void progress(double fraction, String message) {
-        }
-
-        @Override
-        public void stream(StreamChunk chunk) {
-        }
-
-        @Override
-        public boolean cancelled() {
-            return false;
-        }
-    };
+    private static final StageContext CONTEXT = new RecordingStageContext();
 }

@@ -25,6 +25,7 @@ import dev.ovis.serve.common.video.KeyframeTask;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
+import dev.ovis.serve.testing.TopicRecorder;
 import dev.ovis.serve.video.VideoApplication;
 import dev.ovis.serve.video.decode.TestVideos;
 import java.awt.image.BufferedImage;
@@ -34,22 +35,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The video stage end to end on real Kafka and S3: key-frame jobs, chat jobs, a corrupt video. */
 @SpringBootTest(classes = VideoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@Import(VideoStageIT.Listeners.class)
 class VideoStageIT {
 
     @DynamicPropertySource
@@ -64,8 +61,22 @@ class VideoStageIT {
     EnvelopePublisher publisher;
     @Autowired
     ObjectStore store;
-    @Autowired
-    Collected collected;
+    private static TopicRecorder recorder;
+
+    /** Records what the stage publishes, once the application has created the topics. */
+    @BeforeEach
+    void record() {
+        if (recorder == null) {
+            recorder = new TopicRecorder(Topics.JOB_EVENTS, Topics.VISION_REQUESTS);
+        }
+    }
+
+    @AfterAll
+    static void stopRecording() throws InterruptedException {
+        if (recorder != null) {
+            recorder.close();
+        }
+    }
 
     @Test
     void keyframeJobCompletesWithOneFramePerSceneStoredAsPng() throws Exception {
@@ -83,7 +94,7 @@ class VideoStageIT {
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(store.readAll(first.image(), 1 << 20)));
         assertThat(png.getRGB(32, 24) & 0xFFFFFF).isGreaterThan(0xE00000); // red
         assertThat(first.image().contentType()).isEqualTo("image/png");
-        assertThat(collected.eventIds(job)).anyMatch(id -> id.startsWith(job + ":video:progress:"));
+        assertThat(eventIds(job)).anyMatch(id -> id.startsWith(job + ":video:progress:"));
     }
 
     @Test
@@ -96,7 +107,7 @@ class VideoStageIT {
         String job = send(List.of(Stage.VIDEO, Stage.VISION, Stage.LLM), JobPayload.of(chat));
 
         Envelope<StageRequest> forwarded = await().atMost(Duration.ofSeconds(60))
-                .until(() -> collected.forwarded(job), Optional::isPresent).orElseThrow();
+                .until(() -> forwarded(job), Optional::isPresent).orElseThrow();
 
         assertThat(forwarded.id()).isEqualTo(job + ":vision");
         List<ContentPart> parts = forwarded.data().payload().chat().messages().getFirst().parts();
@@ -130,44 +141,18 @@ class VideoStageIT {
     }
 
     private JobEvent awaitEvent(String id) {
-        return await().atMost(Duration.ofSeconds(60)).until(() -> collected.event(id), Optional::isPresent).orElseThrow();
+        return await().atMost(Duration.ofSeconds(60)).until(() -> event(id), Optional::isPresent).orElseThrow();
     }
 
-    /** Collects what the stage publishes. */
-    static final class Collected {
-        final List<Envelope<JobEvent>> events = new CopyOnWriteArrayList<>();
-        final List<Envelope<StageRequest>> forwards = new CopyOnWriteArrayList<>();
-
-        @KafkaListener(topics = Topics.JOB_EVENTS, groupId = "video-it-events",
-                containerFactory = "jobEventListenerContainerFactory")
-        void onEvent(Envelope<JobEvent> event) {
-            events.add(event);
-        }
-
-        @KafkaListener(topics = Topics.VISION_REQUESTS, groupId = "video-it-vision",
-                containerFactory = "stageRequestListenerContainerFactory")
-        void onForward(Envelope<StageRequest> request) {
-            forwards.add(request);
-        }
-
-        Optional<JobEvent> event(String id) {
-            return events.stream().filter(e -> e.id().equals(id)).map(Envelope::data).findFirst();
-        }
-
-        List<String> eventIds(String job) {
-            return events.stream().filter(e -> e.subject().equals(job)).map(Envelope::id).distinct().toList();
-        }
-
-        Optional<Envelope<StageRequest>> forwarded(String job) {
-            return forwards.stream().filter(e -> e.subject().equals(job)).findFirst();
-        }
+    private static Optional<JobEvent> event(String id) {
+        return recorder.envelopes(Topics.JOB_EVENTS, JobEvent.class).stream().filter(e -> e.id().equals(id)).map(Envelope::data).findFirst();
     }
 
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Listeners {
-        @Bean
-        Collected collected() {
-            return new Collected();
-        }
+    private static List<String> eventIds(String job) {
+        return recorder.envelopes(Topics.JOB_EVENTS, JobEvent.class, job).stream().map(Envelope::id).distinct().toList();
+    }
+
+    private static Optional<Envelope<StageRequest>> forwarded(String job) {
+        return recorder.envelopes(Topics.VISION_REQUESTS, StageRequest.class, job).stream().findFirst();
     }
 }

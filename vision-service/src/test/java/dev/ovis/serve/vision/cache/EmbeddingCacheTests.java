@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ovis.serve.common.chat.VisualEmbeddings;
 import dev.ovis.serve.common.layout.ImageLayout;
-import dev.ovis.serve.vision.support.InMemoryObjectStore;
+import dev.ovis.serve.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
 
 class EmbeddingCacheTests {

@@ -9,7 +9,6 @@ import dev.ovis.serve.common.chat.ContentPart;
 import dev.ovis.serve.common.chat.PartType;
 import dev.ovis.serve.common.chat.Role;
 import dev.ovis.serve.common.chat.SamplingParams;
-import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
@@ -17,21 +16,23 @@ import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.layout.ImageLayout;
 import dev.ovis.serve.common.media.MediaRef;
-import dev.ovis.serve.support.stage.StageContext;
+import dev.ovis.serve.model.ModelDirectory;
+import dev.ovis.serve.model.OnnxRuntimeOptions;
+import dev.ovis.serve.model.OnnxSessionFactory;
 import dev.ovis.serve.support.stage.StageException;
 import dev.ovis.serve.support.stage.StageOutcome;
+import dev.ovis.serve.testing.InMemoryObjectStore;
+import dev.ovis.serve.testing.RecordingStageContext;
+import dev.ovis.serve.testing.TinyFixture;
 import dev.ovis.serve.vision.cache.CacheProperties;
 import dev.ovis.serve.vision.cache.EmbeddingCache;
 import dev.ovis.serve.vision.image.ImageDecoder;
 import dev.ovis.serve.vision.image.ImageProperties;
 import dev.ovis.serve.vision.preprocess.ImagePreprocessor;
-import dev.ovis.serve.vision.support.InMemoryObjectStore;
 import dev.ovis.serve.vision.tokenizer.OnnxVisualTokenizer;
-import dev.ovis.serve.vision.tokenizer.TinyFixture;
 import dev.ovis.serve.vision.tokenizer.VisionModel;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,8 +48,8 @@ class VisionStageHandlerTests {
 
     @BeforeAll
     static void open() throws Exception {
-        model = TinyFixture.model();
-        tokenizer = TinyFixture.tokenizer(2);
+        model = VisionModel.of(ModelDirectory.open(TinyFixture.DIR));
+        tokenizer = new OnnxVisualTokenizer(model, new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.CPU, 0, 2)));
     }
 
     @AfterAll
@@ -70,7 +71,7 @@ class VisionStageHandlerTests {
         MediaRef small = upload("conformance/images/pixel.png");
         ContentPart frame = new ContentPart(PartType.IMAGE, null, upload("conformance/images/vga.png"), null, null, 1.5, null);
         StageRequest request = request(List.of(ContentPart.text("Compare"), ContentPart.image(wide, 4), ContentPart.image(small, null), frame));
-        RecordingContext context = new RecordingContext();
+        RecordingStageContext context = new RecordingStageContext();
         // when
         StageOutcome outcome = handler.handle(request, context);
         // then
@@ -81,19 +82,19 @@ class VisionStageHandlerTests {
         assertThat(parts.get(3).visual().layout()).as("video frames use max_partition 1").isEqualTo(new ImageLayout(1, 1));
         assertThat(parts.get(1).visual().tensor().size()).isEqualTo(256L * model.hidden() * 4);
         assertThat(parts.get(1).visual().modelId()).as("the name the llm stage checks").isEqualTo("ovis2-random-tiny-seed0-fp32");
-        assertThat(context.progress).containsExactly(1.0 / 3, 2.0 / 3, 1.0);
-        assertThat(context.messages.get(0)).isEqualTo("image 1 of 3 embedded");
+        assertThat(context.fractions()).containsExactly(1.0 / 3, 2.0 / 3, 1.0);
+        assertThat(context.messages().get(0)).isEqualTo("image 1 of 3 embedded");
     }
 
     @Test
     void aRepeatedImageCostsNoSecondPass() throws Exception {
         StageRequest request = request(List.of(ContentPart.image(upload("conformance/images/vga.png"), 4)));
-        StageOutcome first = handler.handle(request, new RecordingContext());
+        StageOutcome first = handler.handle(request, new RecordingStageContext());
         int puts = store.puts();
-        RecordingContext again = new RecordingContext();
+        RecordingStageContext again = new RecordingStageContext();
         StageOutcome second = handler.handle(request, again);
         assertThat(store.puts()).isEqualTo(puts);
-        assertThat(again.messages).containsExactly("image 1 of 1 embedded (cached)");
+        assertThat(again.messages()).containsExactly("image 1 of 1 embedded (cached)");
         assertThat(((StageOutcome.Forward) second).payload()).isEqualTo(((StageOutcome.Forward) first).payload());
     }
 
@@ -102,7 +103,7 @@ class VisionStageHandlerTests {
         MediaRef good = upload("conformance/images/pixel.png");
         MediaRef corrupt = store.putBytes("acme/media/corrupt", "\u0089PNG\r\n\u001a\nnot really".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "image/png");
         StageRequest request = request(List.of(ContentPart.image(good, null), ContentPart.image(corrupt, null), ContentPart.image(good, null)));
-        assertThatThrownBy(() -> handler.handle(request, new RecordingContext()))
+        assertThatThrownBy(() -> handler.handle(request, new RecordingStageContext()))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT_MEDIA))
                 .hasMessageStartingWith("image 2 of 3: cannot decode PNG");
     }
@@ -110,7 +111,7 @@ class VisionStageHandlerTests {
     @Test
     void aBombFailsWithImageTooLarge() {
         MediaRef bomb = store.putBytes("acme/media/bomb", pngHeader(), "image/png");
-        assertThatThrownBy(() -> handler.handle(request(List.of(ContentPart.image(bomb, null))), new RecordingContext()))
+        assertThatThrownBy(() -> handler.handle(request(List.of(ContentPart.image(bomb, null))), new RecordingStageContext()))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE))
                 .hasMessageStartingWith("image 1 of 1: PNG declares 40000x40000");
     }
@@ -118,14 +119,14 @@ class VisionStageHandlerTests {
     @Test
     void aMissingObjectFailsWithNotFound() {
         MediaRef missing = new MediaRef("test-bucket", "acme/media/gone", "image/png", "cd".repeat(32), 10);
-        assertThatThrownBy(() -> handler.handle(request(List.of(ContentPart.image(missing, null))), new RecordingContext()))
+        assertThatThrownBy(() -> handler.handle(request(List.of(ContentPart.image(missing, null))), new RecordingStageContext()))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 
     @Test
     void stopsWhenCancelled() throws Exception {
-        RecordingContext context = new RecordingContext();
-        context.cancelled = true;
+        RecordingStageContext context = new RecordingStageContext();
+        context.cancel();
         StageRequest request = request(List.of(ContentPart.image(upload("conformance/images/pixel.png"), null)));
         assertThatThrownBy(() -> handler.handle(request, context))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
@@ -145,31 +146,5 @@ class VisionStageHandlerTests {
 
     private static byte[] pngHeader() {
         return dev.ovis.serve.vision.image.PngHeaders.header(40_000, 40_000);
-    }
-
-    static final class RecordingContext implements StageContext {
-        final List<Double> progress = new ArrayList<>();
-        final List<String> messages = new ArrayList<>();
-        boolean cancelled;
-
-        @Override
-        public String jobId() {
-            return "job-1";
-        }
-
-        @Override
-        public void progress(double fraction, String message) {
-            progress.add(fraction);
-            messages.add(message);
-        }
-
-        @Override
-        public void stream(StreamChunk chunk) {
-        }
-
-        @Override
-        public boolean cancelled() {
-            return cancelled;
-        }
     }
 }

@@ -22,21 +22,16 @@ import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.layout.ImageLayout;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
-import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
+import dev.ovis.serve.testing.InMemoryObjectStore;
+import dev.ovis.serve.testing.TopicRecorder;
 import dev.ovis.serve.vision.VisionApplication;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,11 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {"ovis.model.dir=../fixtures/tiny-ovis2", "ovis.vision.batch.intra-op-threads=2"})
 class VisionStageIT {
 
-    private static final EnvelopeJson JSON = new EnvelopeJson();
-    private static final List<ConsumerRecord<String, String>> seen = new CopyOnWriteArrayList<>();
-    private static KafkaConsumer<String, String> consumer;
-    private static Thread poller;
-    private static volatile boolean polling = true;
+    private static TopicRecorder recorder;
 
     @Autowired
     ObjectStore store;
@@ -70,32 +61,18 @@ class VisionStageIT {
         SharedInfrastructure.register(registry);
     }
 
-    /** Subscribes once the application has created the suite's topics (a consumer must never auto-create them). */
+    /** Subscribes once the application has created the suite's topics (the recorder never auto-creates them). */
     @BeforeEach
     void listen() {
-        if (consumer != null) {
-            return;
+        if (recorder == null) {
+            recorder = new TopicRecorder(Topics.LLM_REQUESTS, Topics.JOB_EVENTS);
         }
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "vision-it-" + UUID.randomUUID(),
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(Topics.LLM_REQUESTS, Topics.JOB_EVENTS));
-        poller = Thread.ofPlatform().name("vision-it-poller").start(() -> {
-            while (polling) {
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            }
-            consumer.close();
-        });
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        polling = false;
-        if (poller != null) {
-            poller.join(5_000);
+        if (recorder != null) {
+            recorder.close();
         }
     }
 
@@ -146,18 +123,16 @@ class VisionStageIT {
     }
 
     private static <T> Optional<T> find(String topic, String job, Class<T> type) {
-        return seen.stream().filter(r -> r.topic().equals(topic) && job.equals(r.key()))
-                .map(r -> JSON.mapper().<Envelope<T>>readValue(r.value(), JSON.envelopeOf(type)).data()).findFirst();
+        return recorder.envelopes(topic, type, job).stream().map(Envelope::data).findFirst();
     }
 
     private static List<JobEvent> events(String job) {
-        return seen.stream().filter(r -> r.topic().equals(Topics.JOB_EVENTS) && job.equals(r.key()))
-                .map(r -> JSON.mapper().<Envelope<JobEvent>>readValue(r.value(), JSON.envelopeOf(JobEvent.class)).data()).toList();
+        return recorder.envelopes(Topics.JOB_EVENTS, JobEvent.class, job).stream().map(Envelope::data).toList();
     }
 
     private MediaRef upload(String resource) throws Exception {
         byte[] bytes = readResource(resource);
-        return store.putBytes("acme/media/" + dev.ovis.serve.vision.support.InMemoryObjectStore.sha256(bytes), bytes, "image/*");
+        return store.putBytes("acme/media/" + InMemoryObjectStore.sha256(bytes), bytes, "image/*");
     }
 
     private static byte[] readResource(String resource) throws Exception {

@@ -2,6 +2,10 @@ package dev.ovis.serve.vision.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ovis.serve.model.ModelDirectory;
+import dev.ovis.serve.model.OnnxRuntimeOptions;
+import dev.ovis.serve.model.OnnxSessionFactory;
+import dev.ovis.serve.testing.TinyFixture;
 import dev.ovis.serve.vision.image.ImageDecoder;
 import dev.ovis.serve.vision.image.ImageProperties;
 import dev.ovis.serve.vision.preprocess.ImagePreprocessor;
@@ -34,7 +38,8 @@ class OnnxVisualTokenizerTests {
 
     @BeforeAll
     static void open() throws Exception {
-        onnx = TinyFixture.tokenizer(2);
+        onnx = new OnnxVisualTokenizer(VisionModel.of(ModelDirectory.open(TinyFixture.DIR)),
+                new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.CPU, 0, 2)));
         batching = new BatchingVisualTokenizer(onnx, new BatchProperties(4, Duration.ofMillis(20), 1, 2, 16));
     }
 
@@ -61,7 +66,7 @@ class OnnxVisualTokenizerTests {
         // when
         float[] embeds = batching.tokenize(px, 2);
         // then
-        assertThat(TinyFixture.maxDiff(embeds, TinyFixture.floats("vision_check.visual_embeds.f32.bin"))).isLessThan(1e-4);
+        assertThat(TinyFixture.maxDiff(embeds, TinyFixture.referenceFloats("vision_check.visual_embeds.f32.bin"))).isLessThan(1e-4);
     }
 
     @Test
@@ -85,7 +90,7 @@ class OnnxVisualTokenizerTests {
                         .isEqualTo(image.get("pixel_values").get("sha256").asString());
                 perImage.add(batching.tokenize(pre.pixelValues(), pre.crops()));
             }
-            float[] expected = TinyFixture.floats(prompt.get("visual_embeds").get("file").asString());
+            float[] expected = TinyFixture.referenceFloats(prompt.get("visual_embeds").get("file").asString());
             assertThat(TinyFixture.maxDiff(concat(perImage), expected)).as(prompt.get("name").asString()).isLessThan(1e-4);
         }
     }

@@ -1,4 +1,4 @@
-package dev.ovis.serve.vision.support;
+package dev.ovis.serve.testing;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.media.MediaRef;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A map-backed {@link ObjectStore} for unit tests and the benchmark (the integration tests use a
+ * A map-backed {@link ObjectStore} for unit tests and benchmarks (the integration tests use a
  * real S3 server). Counts writes so tests can tell a cache hit from a recomputation.
  */
 public final class InMemoryObjectStore implements ObjectStore {
