@@ -12,6 +12,9 @@
 # seconds per crop alternating the two (1 crop per run, median of PAIRS, default 5), and how many of
 # GREEDY_TOKENS (default 16; 0 skips) greedy tokens agree through REFERENCE_DIR's decoder. PAIRS 0 stops
 # after the accuracy part; IMAGES takes only the first n of the 3 fixture images (name order).
+#   vision-service/bench.sh profile MODEL_DIR
+# runs one crop twice through MODEL_DIR's vision graph with ONNX Runtime's profiler on and prints the
+# kernel time per operator type.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/java-env.sh

@@ -45,6 +45,10 @@ import javax.imageio.ImageIO;
 public final class VisionBenchmark {
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[0].equals("profile")) {
+            VisionProfile.run(Path.of(args[1]));
+            return;
+        }
         if (args.length > 0 && args[0].equals("compare")) {
             if (args.length < 3) {
                 throw new IllegalArgumentException("usage: compare REFERENCE_DIR OTHER_DIR [PAIRS [GREEDY_TOKENS [IMAGES]]]");
