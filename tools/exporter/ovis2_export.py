@@ -3,6 +3,8 @@
 
   /usr/bin/python3 tools/exporter/ovis2_export.py --checkpoint ~/Ovis2-1B --out models/ovis2-1b
   /usr/bin/python3 tools/exporter/ovis2_export.py --random-init --size 1b --seed 0 --out models/random-1b-fp32
+  /usr/bin/python3 tools/exporter/ovis2_export.py --from-fp32 models/random-1b-fp32 --vision-precision int8 \
+      --out models/random-1b-fp32-vision-int8     # only vision.onnx rewritten (int8 MatMulNBits)
 
 The directory holds vision.onnx, decoder.onnx, text_embeds.bin, indicator_embeds.bin,
 tokenizer.json and model.json (format in docs/exporter.md).
@@ -68,7 +70,45 @@ def special_ids(tok_text):
     return out
 
 
-def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=None):
+def vision_precision_of(precision, vision_precision):
+    """The vision graph's precision: by default float32 for fp32/int8/int4 and fp16 for fp16 (as
+    before the option existed); `int8` quantises its linear layers whatever the decoder's precision
+    but fp16 (an fp16 graph with int8 weights is not a combination anyone has measured)."""
+    if vision_precision is None:
+        return "fp16" if precision == "fp16" else "fp32"
+    if vision_precision not in prec_module().VISION_PRECISIONS:
+        raise SystemExit(f"--vision-precision {vision_precision}: expected one of {prec_module().VISION_PRECISIONS}")
+    if vision_precision == "int8" and precision == "fp16":
+        raise SystemExit("--vision-precision int8 goes with --precision fp32, int8 or int4, not fp16")
+    return vision_precision
+
+
+def prec_module():
+    import precision as prec
+    return prec
+
+
+def graph_precision(graph, precision, vision_precision):
+    return vision_precision if graph == "vision" else precision
+
+
+def convert_graph(m, graph, precision, vision_precision):
+    """The rewrite of one fp32 graph (the graph itself when it stays float32)."""
+    prec = prec_module()
+    target = graph_precision(graph, precision, vision_precision)
+    if target == "fp32":
+        return m
+    if graph == "vision":
+        return prec.quantize_vision(m, 8) if target == "int8" else prec.to_fp16(m)
+    return prec.convert(m, graph, target)
+
+
+def suffixed_name(name, vision_precision):
+    return name + "-vision-int8" if vision_precision == "int8" else name
+
+
+def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=None, vision_precision=None):
+    vision_precision = vision_precision_of(precision, vision_precision)
     cfg = model.config
     # The text side first: a contradiction there should stop the export before minutes of tracing.
     tok_text, tok_kind = tokenizer_json(tokenizer_kind, cfg.llm.vocab_size, checkpoint)
@@ -84,9 +124,7 @@ def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=
         for graph, fn in (("vision", onnx_export.export_vision), ("decoder", onnx_export.export_decoder)):
             fn(model, os.path.join(tmp, graph + ".onnx"))
             m = onnx.load(os.path.join(tmp, graph + ".onnx"))
-            if precision != "fp32":
-                import precision as prec
-                m = prec.convert(m, graph, precision)
+            m = convert_graph(m, graph, precision, vision_precision)
             for stale in (graph + ".onnx", graph + ".onnx.data"):
                 if os.path.exists(os.path.join(out, stale)):
                     os.remove(os.path.join(out, stale))
@@ -103,6 +141,7 @@ def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=
         f.write(tok_text)
     files += ["text_embeds.bin", "indicator_embeds.bin", "tokenizer.json"]
     manifest = manifest_for(cfg, precision, table_dtype, source, ids, tok_kind, name, text_side)
+    manifest["vision_graph"]["precision"] = vision_precision
     manifest["files"] = [{"path": f, "size": os.path.getsize(os.path.join(out, f)),
                           "sha256": onnx_export.sha256(os.path.join(out, f))} for f in files]
     with open(os.path.join(out, "model.json"), "w", encoding="utf-8", newline="\n") as f:
@@ -111,24 +150,29 @@ def export(model, out, precision, tokenizer_kind, source, checkpoint=None, name=
     return manifest
 
 
-def convert_dir(src, out, precision):
+def convert_dir(src, out, precision, vision_precision=None):
     """Writes a `precision` copy of the float32 model directory `src` (no PyTorch needed)."""
-    import precision as prec
+    vision_precision = vision_precision_of(precision, vision_precision)
     with open(os.path.join(src, "model.json"), encoding="utf-8") as f:
         manifest = json.load(f)
-    if manifest["precision"] != "fp32":
-        raise SystemExit(f"{src}: convert from an fp32 export (this one is {manifest['precision']})")
+    if manifest["precision"] != "fp32" or manifest["vision_graph"].get("precision", "fp32") != "fp32":
+        raise SystemExit(f"{src}: convert from an fp32 export (this one is {manifest['precision']}, "
+                         f"vision {manifest['vision_graph'].get('precision')})")
+    if precision == "fp32" and vision_precision == "fp32":
+        raise SystemExit(f"{src} is already fp32: give --precision or --vision-precision")
+    if os.path.realpath(src) == os.path.realpath(out):
+        raise SystemExit(f"--out {out} is the source directory")
     os.makedirs(out, exist_ok=True)
     files = []
     for key, graph in (("vision_graph", "vision"), ("decoder_graph", "decoder")):
         name = manifest[key]["file"]
-        if graph == "vision" and precision in ("int8", "int4"):
-            # weight-only precisions leave the vision graph in float32: copy it (and its external data)
+        if graph_precision(graph, precision, vision_precision) == "fp32":
+            # a graph that stays float32 is copied as it is (with its external data)
             for f in [e["path"] for e in manifest["files"] if e["path"] in (name, name + ".data")]:
                 shutil.copyfile(os.path.join(src, f), os.path.join(out, f))
                 files.append(f)
             continue
-        m = prec.convert(onnx.load(os.path.join(src, name)), graph, precision)
+        m = convert_graph(onnx.load(os.path.join(src, name)), graph, precision, vision_precision)
         for stale in (name, name + ".data"):
             if os.path.exists(os.path.join(out, stale)):
                 os.remove(os.path.join(out, stale))
@@ -144,8 +188,9 @@ def convert_dir(src, out, precision):
     shutil.copyfile(os.path.join(src, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
     files.append("tokenizer.json")
     manifest["precision"] = precision
-    manifest["name"] = (manifest.get("name") or "ovis2").rsplit("-fp32", 1)[0] + "-" + precision
-    manifest["vision_graph"]["precision"] = "fp16" if precision == "fp16" else "fp32"
+    manifest["name"] = suffixed_name((manifest.get("name") or "ovis2").rsplit("-fp32", 1)[0] + "-" + precision,
+                                     vision_precision)
+    manifest["vision_graph"]["precision"] = vision_precision
     manifest["decoder_graph"]["precision"] = precision
     manifest["files"] = [{"path": f, "size": os.path.getsize(os.path.join(out, f)),
                           "sha256": onnx_export.sha256(os.path.join(out, f))} for f in files]
@@ -219,13 +264,16 @@ def main(argv=None):
     ap.add_argument("--size", choices=sorted(modeling.SIZES), help="architecture size for --random-init")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--precision", choices=PRECISIONS, default="fp32")
+    ap.add_argument("--vision-precision", choices=("fp32", "int8"),
+                    help="the vision graph's precision (default: fp32, fp16 with --precision fp16); int8 = "
+                         "weight-only MatMulNBits for the ViT and visual-head linear layers")
     ap.add_argument("--tokenizer", choices=("tiny", "qwen", "checkpoint"),
                     help="default: tiny for --size tiny, the checkpoint's own if present, else qwen (npm)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     if a.from_fp32:
-        manifest = convert_dir(a.from_fp32, a.out, a.precision)
+        manifest = convert_dir(a.from_fp32, a.out, a.precision, a.vision_precision)
         print(f"converted {a.from_fp32} to {manifest['name']} in {a.out}")
         return
     if a.random_init:
@@ -234,7 +282,7 @@ def main(argv=None):
         model = build_random(a.size, a.seed)
         source = {"kind": "random-init", "size": a.size, "seed": a.seed}
         tok = a.tokenizer or ("tiny" if a.size == "tiny" else "qwen")
-        name = f"ovis2-random-{a.size}-seed{a.seed}-{a.precision}"
+        name = suffixed_name(f"ovis2-random-{a.size}-seed{a.seed}-{a.precision}", a.vision_precision)
     else:
         import checkpoint
         model, layout = checkpoint.load_with_layout(a.checkpoint)
@@ -243,8 +291,8 @@ def main(argv=None):
         print(f"loaded {a.checkpoint}: {layout} layout, {checkpoint.describe(model.config)}")
         has_tok = os.path.exists(os.path.join(a.checkpoint, "tokenizer.json"))
         tok = a.tokenizer or ("checkpoint" if has_tok else "qwen")
-        name = os.path.basename(os.path.normpath(a.checkpoint)) + "-" + a.precision
-    export(model, a.out, a.precision, tok, source, a.checkpoint, name)
+        name = suffixed_name(os.path.basename(os.path.normpath(a.checkpoint)) + "-" + a.precision, a.vision_precision)
+    export(model, a.out, a.precision, tok, source, a.checkpoint, name, a.vision_precision)
     print(f"exported {name} to {a.out}")
 
 

@@ -11,6 +11,12 @@ int8 / int4: weight-only quantisation of the decoder's linear layers (q/k/v/o, M
 com.microsoft MatMulNBits (symmetric, per block of 32 along K, float32 scales, implicit zero point
 2^(bits-1), accuracy_level 4 = int8 activations inside ONNX Runtime's kernel). Everything else
 stays float32.
+
+Vision int8 (`vision_precision`, chosen separately): the same rewrite applied to the vision graph's
+linear layers - the ViT's qkv/proj/fc1/fc2/fc3 and the visual head's Linear - that is, every MatMul
+under the `/visual_tokenizer/` scope whose weight is an initializer. The probability x VTE product
+(outside that scope) stays float32, as do the patch Conv, the RMSNorms, the head LayerNorm, the
+softmaxes and the attention products (activation x activation, no initializer).
 """
 import numpy as np
 import onnx
@@ -31,6 +37,27 @@ def convert(model, graph_name, precision):
             return model  # vision stays float32 for the weight-only precisions
         return quantize_matmuls(model, 8 if precision == "int8" else 4)
     raise ValueError(precision)
+
+
+VISION_PRECISIONS = ("fp32", "int8")
+VISION_LINEAR_SCOPE = "/visual_tokenizer/"
+
+
+def vision_linear(node):
+    """The ViT and visual-head Linears. Their node names carry the tracer's module scope; the VTE
+    product is traced at the top level (`/MatMul`) and so is left out, keeping VTE float32 as in
+    the fp16 rewrite (it turns probabilities over 65 531 words into the embedding)."""
+    return node.name.startswith(VISION_LINEAR_SCOPE)
+
+
+def quantize_vision(model, bits=8):
+    """Weight-only MatMulNBits for the vision graph's linear layers (module docstring)."""
+    before = sum(1 for n in model.graph.node if n.op_type == "MatMulNBits")
+    model = quantize_matmuls(model, bits, select=vision_linear)
+    if sum(1 for n in model.graph.node if n.op_type == "MatMulNBits") == before:
+        # A graph traced under other module names would silently stay float32: refuse instead.
+        raise ValueError(f"no MatMul with an initializer weight under {VISION_LINEAR_SCOPE} in the vision graph")
+    return model
 
 
 def _elem_types(model):
@@ -177,13 +204,16 @@ def _quantize(w, bits):
     return np.ascontiguousarray(q), scale.reshape(-1)
 
 
-def quantize_matmuls(model, bits):
+def quantize_matmuls(model, bits, select=None):
+    """Every MatMul whose weight is a 2-D float32 initializer (and that `select(node)` accepts, when
+    given) becomes MatMulNBits."""
     g = model.graph
     inits = {t.name: t for t in g.initializer}
     replaced = set()
     nodes = []
     for node in g.node:
-        w = inits.get(node.input[1]) if node.op_type == "MatMul" and len(node.input) == 2 else None
+        wanted = node.op_type == "MatMul" and len(node.input) == 2 and (select is None or select(node))
+        w = inits.get(node.input[1]) if wanted else None
         if w is None or len(w.dims) != 2 or w.data_type != F32 or w.dims[0] < BLOCK:
             nodes.append(node)
             continue

@@ -39,11 +39,24 @@ import javax.imageio.ImageIO;
  * The vision benchmark (docs/benchmarks.md, "Vision"): in one run on one machine,
  * (1) decode + preprocessing throughput for 12 MP JPEG photos to a 3×3 grid, (2) the visual
  * tokenizer's time per crop against a bare {@code OrtSession.run} on the same input, (3) cached vs
- * uncached latency of a whole image. Run it with {@code vision-service/bench.sh [model-dir]}.
+ * uncached latency of a whole image. Run it with {@code vision-service/bench.sh [model-dir]}; with
+ * {@code compare DIR_A DIR_B} it compares two vision graphs instead ({@link VisionPrecisionComparison}).
  */
 public final class VisionBenchmark {
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[0].equals("profile")) {
+            VisionProfile.run(Path.of(args[1]));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("compare")) {
+            if (args.length < 3) {
+                throw new IllegalArgumentException("usage: compare REFERENCE_DIR OTHER_DIR [PAIRS [GREEDY_TOKENS [IMAGES]]]");
+            }
+            VisionPrecisionComparison.run(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 5,
+                    args.length > 4 ? Integer.parseInt(args[4]) : 16, args.length > 5 ? Integer.parseInt(args[5]) : Integer.MAX_VALUE);
+            return;
+        }
         Path modelDir = Path.of(args.length > 0 && !args[0].isBlank() ? args[0] : "../fixtures/tiny-ovis2");
         int crops = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
