@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import ai.onnxruntime.OnnxTensor;
+import dev.ovis.serve.testing.TinyFixture;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.BeforeAll;

@@ -26,7 +26,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,16 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * worker are killed with SIGKILL and started again, then the broker and PostgreSQL are restarted
  * once each. Every accepted job must reach a terminal state, no client may see a duplicated or
  * spliced answer (every answer of a group of identical requests is the same), and nothing may be
- * left QUEUED or RUNNING. Prints the counts; {@code -Dovis.fault.jobs=N} sizes it (default 300),
- * {@code -Dovis.fault.infra=false} leaves the broker and PostgreSQL alone.
- *
- * <p>UNFINISHED: runs only with {@code -Dovis.fault=true} until it has passed the three runs a new
- * integration test needs (one green run so far, docs/reliability.md).
+ * left QUEUED or RUNNING. Prints the counts; {@code -Dovis.fault.jobs=N} sizes it (default 1000, as
+ * in CI: about 6 minutes on two cores), {@code -Dovis.fault.infra=false} leaves the broker and
+ * PostgreSQL alone, {@code -Dovis.fault=false} skips it (a quicker local {@code verify}).
  */
-@EnabledIfSystemProperty(named = "ovis.fault", matches = "true")
+@DisabledIfSystemProperty(named = "ovis.fault", matches = "false")
 class TopologyFaultIT {
 
-    private static final int JOBS = Integer.getInteger("ovis.fault.jobs", 300);
+    private static final int JOBS = Integer.getInteger("ovis.fault.jobs", 1000);
     private static final boolean INFRA_FAULTS = Boolean.parseBoolean(System.getProperty("ovis.fault.infra", "true"));
     private static final int CLIENTS = 6;
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
