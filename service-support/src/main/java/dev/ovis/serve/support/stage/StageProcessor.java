@@ -320,14 +320,18 @@ final class StageProcessor {
                     + " handler forwarded the job but " + stageName + " is the last stage of route " + request.route()));
         }
         StageRequest forwarded = request.forward(next.get(), forward.payload());
-        // Announced before the request exists, so the next stage's events always come after it: the
-        // gateway then leases the job as queued (it may wait behind other jobs on the next stage)
+        // The next request first, then the announcement. This request's offset was committed when
+        // RUNNING was acknowledged, so a crash between the two must not leave the job with neither a
+        // request anywhere nor a short lease: announced first, a kill before the request was sent left
+        // the job under the long queued lease with nothing to run it (the multi-process fault run lost
+        // an image chat this way). The cost: the next stage's first events may reach the gateway before
+        // "forwarded", which then only sets the queued lease until that stage's next heartbeat.
         String nextName = next.get().name().toLowerCase(Locale.ROOT);
+        publisher.publish(Topics.requests(next.get()),
+                Envelope.withId(forwarded.idPrefix(), EventTypes.STAGE_REQUEST, source, request.jobId(), forwarded));
         publisher.publish(Topics.JOB_EVENTS, Envelope.withId(eventId(request, stage, "forwarded"), EventTypes.JOB_FORWARDED,
                 source, request.jobId(), new JobEvent(request.jobId(), stage, JobStatus.RUNNING,
                         null, "queued for " + nextName, null, null)));
-        publisher.publish(Topics.requests(next.get()),
-                Envelope.withId(forwarded.idPrefix(), EventTypes.STAGE_REQUEST, source, request.jobId(), forwarded));
         return Outcome.FORWARDED;
     }
 

@@ -80,14 +80,16 @@ class StageProcessorTests {
     }
 
     @Test
-    void forwardPublishesRunningThenTheEnrichedRequestToTheNextStage() {
+    void forwardPublishesRunningThenTheEnrichedRequestToTheNextStageThenAnnouncesIt() {
         processor(handler(Stage.VISION, (request, context) -> new StageOutcome.Forward(CHAT))).process(request(Stage.VISION, null));
 
-        assertThat(publisher.ids()).containsExactly("job-1:vision:running", "job-1:vision:forwarded", "job-1:llm");
-        assertThat(publisher.sent.get(1).envelope().type()).isEqualTo(EventTypes.JOB_FORWARDED);
+        // the request before the announcement: a crash between them must leave a request to run, not
+        // a job under the long queued lease with nothing anywhere to run it
+        assertThat(publisher.ids()).containsExactly("job-1:vision:running", "job-1:llm", "job-1:vision:forwarded");
+        assertThat(publisher.sent.getLast().envelope().type()).isEqualTo(EventTypes.JOB_FORWARDED);
         assertThat(publisher.sent.getFirst().topic()).isEqualTo(Topics.JOB_EVENTS);
         assertThat(publisher.sent.getFirst().envelope().type()).isEqualTo(EventTypes.JOB_STARTED);
-        RecordingPublisher.Sent forward = publisher.sent.getLast();
+        RecordingPublisher.Sent forward = publisher.sent.get(1);
         assertThat(forward.topic()).isEqualTo(Topics.LLM_REQUESTS);
         assertThat(forward.envelope().subject()).isEqualTo("job-1");
         assertThat(forward.data()).isEqualTo(request(Stage.VISION, null).forward(Stage.LLM, CHAT));
@@ -130,8 +132,8 @@ class StageProcessorTests {
         processor(handler(Stage.VISION, (request, context) -> new StageOutcome.Forward(CHAT)))
                 .process(request(Stage.VISION, null).redispatch(3));
 
-        assertThat(publisher.ids()).containsExactly("job-1:vision@3:running", "job-1:vision@3:forwarded", "job-1:llm@3");
-        assertThat(((StageRequest) publisher.sent.getLast().data()).attempt()).isEqualTo(3);
+        assertThat(publisher.ids()).containsExactly("job-1:vision@3:running", "job-1:llm@3", "job-1:vision@3:forwarded");
+        assertThat(((StageRequest) publisher.sent.get(1).data()).attempt()).isEqualTo(3);
     }
 
     @Test
