@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,13 +57,7 @@ class JobNotificationsIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        SharedInfrastructure.register(registry);
-        String direct = SharedInfrastructure.get().jdbcUrl();
-        Matcher port = Pattern.compile("//[^:/]+:(\\d+)/").matcher(direct);
-        assertThat(port.find()).as("a port in " + direct).isTrue();
-        database = new TcpCut(Integer.parseInt(port.group(1)));
-        // the application's connections (pool and listener) go through the cut; Flyway's go direct
-        registry.add("spring.datasource.url", () -> direct.replaceFirst("//([^:/]+):\\d+/", "//127.0.0.1:" + database.port() + "/"));
+        database = TcpCut.inFrontOfTheDatabase(registry);
     }
 
     @AfterAll

@@ -30,8 +30,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -73,13 +71,7 @@ class DatabaseOutageIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        SharedInfrastructure.register(registry);
-        String direct = SharedInfrastructure.get().jdbcUrl();
-        Matcher port = Pattern.compile("//[^:/]+:(\\d+)/").matcher(direct);
-        assertThat(port.find()).as("a port in " + direct).isTrue();
-        database = new TcpCut(Integer.parseInt(port.group(1)));
-        // the application's connections go through the cut; Flyway's (at start-up) go direct
-        registry.add("spring.datasource.url", () -> direct.replaceFirst("//([^:/]+):\\d+/", "//127.0.0.1:" + database.port() + "/"));
+        database = TcpCut.inFrontOfTheDatabase(registry);
     }
 
     @AfterAll

@@ -9,6 +9,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import dev.ovis.serve.infra.test.SharedInfrastructure;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A TCP relay to a real server that a test can cut, as if the server went down (every connection
@@ -34,6 +38,22 @@ public final class TcpCut implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * Registers the shared infrastructure and puts a cut in front of its PostgreSQL for the
+     * application's own connections (pool, listener); Flyway's, at start-up, go direct.
+     */
+    public static TcpCut inFrontOfTheDatabase(DynamicPropertyRegistry registry) {
+        SharedInfrastructure.register(registry);
+        String direct = SharedInfrastructure.get().jdbcUrl();
+        Matcher port = Pattern.compile("//[^:/]+:(\\d+)/").matcher(direct);
+        if (!port.find()) {
+            throw new IllegalStateException("no port in " + direct);
+        }
+        TcpCut cut = new TcpCut(Integer.parseInt(port.group(1)));
+        registry.add("spring.datasource.url", () -> direct.replaceFirst("//([^:/]+):\\d+/", "//127.0.0.1:" + cut.port() + "/"));
+        return cut;
     }
 
     /** Closes every connection; new ones are closed as soon as they are accepted. */
