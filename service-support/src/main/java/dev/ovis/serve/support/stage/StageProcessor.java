@@ -127,6 +127,8 @@ final class StageProcessor {
             metrics.handled(Outcome.SKIPPED, Duration.ZERO);
             return;
         }
+        // DEBUG: which instance took which request is what a lost job's investigation needs first
+        log.debug("Job {}: {} request {} taken (attempt {})", request.jobId(), stageName, envelopeId, request.attempt());
         synchronized (this) {
             inFlight++;
         }
@@ -367,11 +369,13 @@ final class StageProcessor {
     private Outcome handOver(StageRequest request, Failure failure) {
         log.info("Job {}: the {} stage is stopping and the handler failed ({}: {}); handing the job to another instance",
                 request.jobId(), stageName, failure.code(), failure.detail());
+        // the request first, then the announcement, as in forward(): a process killed between the two
+        // must leave a request to run, not a job under the queued lease with nothing to run it
+        publisher.publish(Topics.requests(stage), Envelope.withId(request.idPrefix(), EventTypes.STAGE_REQUEST, source,
+                request.jobId(), request));
         publisher.publish(Topics.JOB_EVENTS, Envelope.withId(eventId(request, stage, "handed-over:" + UUID.randomUUID()),
                 EventTypes.JOB_FORWARDED, source, request.jobId(), new JobEvent(request.jobId(), stage, JobStatus.RUNNING,
                         null, "queued for " + stageName + " again: the instance working on it stopped", null, null)));
-        publisher.publish(Topics.requests(stage), Envelope.withId(request.idPrefix(), EventTypes.STAGE_REQUEST, source,
-                request.jobId(), request));
         return Outcome.HANDED_OVER;
     }
 

@@ -321,14 +321,14 @@ class StageProcessorTests {
 
         processor.process(request(Stage.LLM, null));
 
-        // the offset is committed already, so the request goes back on the stage's topic, announced as queued
+        // the offset is committed already, so the request goes back on the stage's topic, then is announced as queued
         assertThat(publisher.ids()).hasSize(3);
         assertThat(publisher.ids().get(0)).isEqualTo("job-1:llm:running");
-        assertThat(publisher.ids().get(1)).startsWith("job-1:llm:handed-over:");
-        assertThat(publisher.sent.get(1).envelope().type()).isEqualTo(EventTypes.JOB_FORWARDED);
-        assertThat(publisher.sent.get(2).envelope().id()).isEqualTo("job-1:llm");
-        assertThat(publisher.sent.get(2).data()).isEqualTo(request(Stage.LLM, null));
-        assertThat(publisher.sent.get(2).topic()).isEqualTo(Topics.LLM_REQUESTS);
+        assertThat(publisher.sent.get(1).envelope().id()).isEqualTo("job-1:llm");
+        assertThat(publisher.sent.get(1).data()).isEqualTo(request(Stage.LLM, null));
+        assertThat(publisher.sent.get(1).topic()).isEqualTo(Topics.LLM_REQUESTS);
+        assertThat(publisher.ids().get(2)).startsWith("job-1:llm:handed-over:");
+        assertThat(publisher.sent.get(2).envelope().type()).isEqualTo(EventTypes.JOB_FORWARDED);
     }
 
     @Test
