@@ -13,10 +13,7 @@ import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.gateway.problem.TcpCut;
-import dev.ovis.serve.infra.Infrastructure;
-import dev.ovis.serve.infra.test.SharedInfrastructure;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
@@ -127,8 +124,7 @@ class JobNotificationsIT {
 
     /** What another gateway applying a stage's event does to the row, on a connection that is not this gateway's. */
     private static void changeElsewhere(String jobId, String status, String message) throws Exception {
-        Infrastructure infra = SharedInfrastructure.get();
-        try (Connection connection = DriverManager.getConnection(infra.jdbcUrl(), infra.dbUsername(), infra.dbPassword());
+        try (Connection connection = TcpCut.pastTheCut();
              PreparedStatement update = connection.prepareStatement(
                      "update jobs set status = ?, message = ?, version = version + 1, updated_at = now() where id = ?")) {
             update.setString(1, status);

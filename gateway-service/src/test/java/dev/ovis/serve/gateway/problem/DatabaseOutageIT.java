@@ -21,12 +21,12 @@ import dev.ovis.serve.gateway.job.JobService;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.testing.TopicRecorder;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
-import dev.ovis.serve.infra.test.SharedInfrastructure;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -135,17 +135,6 @@ class DatabaseOutageIT {
         }
     }
 
-    /** Jobs of this class's tenant, read past the cut. */
-    private static long jobsOfTenant() throws Exception {
-        try (Connection connection = DriverManager.getConnection(SharedInfrastructure.get().jdbcUrl(),
-                SharedInfrastructure.get().dbUsername(), SharedInfrastructure.get().dbPassword());
-             ResultSet rows = connection.createStatement().executeQuery(
-                     "SELECT count(*) FROM jobs WHERE tenant = 'tenant-outage'")) {
-            rows.next();
-            return rows.getLong(1);
-        }
-    }
-
     @Test
     void aJobEventArrivingWhileTheDatabaseIsGoneWaitsForItInsteadOfBeingDeadLettered() throws Exception {
         JobPayload payload = JobPayload.of(new ChatTask("tiny", List.of(
@@ -167,14 +156,25 @@ class DatabaseOutageIT {
         }
     }
 
-    /** Read past the cut, straight from the shared server. */
+    /** Jobs of this class's tenant, read past the cut. */
+    private static long jobsOfTenant() throws Exception {
+        return queryPastTheCut("select count(*) from jobs where tenant = ?", "tenant-outage", rows -> rows.getLong(1), 0L);
+    }
+
+    /** A job's status, read past the cut. */
     private static String statusOf(String jobId) throws Exception {
-        var infra = SharedInfrastructure.get();
-        try (Connection connection = DriverManager.getConnection(infra.jdbcUrl(), infra.dbUsername(), infra.dbPassword());
-             var statement = connection.prepareStatement("select status from jobs where id = ?")) {
-            statement.setString(1, jobId);
-            try (var rows = statement.executeQuery()) {
-                return rows.next() ? rows.getString(1) : "";
+        return queryPastTheCut("select status from jobs where id = ?", jobId, rows -> rows.getString(1), "");
+    }
+
+    private interface Column<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    private static <T> T queryPastTheCut(String sql, String parameter, Column<T> column, T none) throws SQLException {
+        try (Connection connection = TcpCut.pastTheCut(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? column.read(rows) : none;
             }
         }
     }

@@ -11,7 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.ovis.serve.infra.Infrastructure;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -44,6 +48,12 @@ public final class TcpCut implements AutoCloseable {
      * Registers the shared infrastructure and puts a cut in front of its PostgreSQL for the
      * application's own connections (pool, listener); Flyway's, at start-up, go direct.
      */
+    /** A connection straight to the shared PostgreSQL, past any cut: what another instance would see. */
+    public static Connection pastTheCut() throws SQLException {
+        Infrastructure infra = SharedInfrastructure.get();
+        return DriverManager.getConnection(infra.jdbcUrl(), infra.dbUsername(), infra.dbPassword());
+    }
+
     public static TcpCut inFrontOfTheDatabase(DynamicPropertyRegistry registry) {
         SharedInfrastructure.register(registry);
         String direct = SharedInfrastructure.get().jdbcUrl();
