@@ -10,6 +10,7 @@ import dev.ovis.serve.support.kafka.UnreadableRecordRecoverer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
@@ -59,13 +60,19 @@ final class JobEventDeadLetters implements ConsumerRecordRecoverer {
                 + (cause.getMessage() != null ? ": " + firstLine(cause.getMessage()) : "")
                 + "; kept on " + Topics.DEAD_LETTERS;
         String jobId = envelope.subject();
+        // the tenant sees the job fail with an id to quote, not PostgreSQL's message (it may name tables
+        // and values); the log line and the dead letter keep the whole reason under the same id
+        String errorId = UUID.randomUUID().toString();
+        reason = reason + " (error_id " + errorId + ")";
+        String told = "an event of this job could not be stored after " + maxAttempts + " attempts; quote error_id "
+                + errorId + " when reporting it";
         log.error("Job {}: {} ({})", jobId, reason, where, error);
         publisher.publish(Topics.DEAD_LETTERS, Envelope.withId(envelope.id() + ":dead-letter", EventTypes.DEAD_LETTER,
                 JobService.SOURCE, jobId, new DeadLetter(jobId, reason, "gateway job events listener, " + where,
                         record.topic(), envelope.type(), json.mapper().writeValueAsString(envelope))));
         deadLettered.increment();
         try {
-            jobs.failGivenUp(jobId, reason);
+            jobs.failGivenUp(jobId, told);
         } catch (RuntimeException e) { // the job stays as it is; its lease still ends it
             log.error("Job {}: could not be failed after its event was dead-lettered: {}", jobId, e.toString());
         }
