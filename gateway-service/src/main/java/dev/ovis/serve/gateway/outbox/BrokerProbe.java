@@ -1,21 +1,39 @@
 package dev.ovis.serve.gateway.outbox;
 
 import dev.ovis.serve.gateway.PeriodicWork;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 
 /**
- * Asks the broker to describe its cluster every {@code interval}; after {@code failures} failed
- * probes in a row the broker counts as down until a probe succeeds. While it is down, new work gets
- * 503 with Retry-After at the door ({@code JobService}) — accepting it would only fill the outbox
- * with jobs that wait, or fail after the relay's last attempt — and what was accepted before stays
- * in the outbox, published once the broker is back. Its own admin client, closed with the context.
+ * Tells whether Kafka is down, so that new work gets 503 with Retry-After at the door ({@code
+ * JobService}) — accepting it would only fill the outbox with jobs that wait, or fail after the
+ * relay's last attempt — while what was accepted before stays in the outbox, published once the
+ * broker is back. Two checks, because one cannot be both fast and free of false alarms:
+ * <ul>
+ *   <li>every {@code connect-interval}, a TCP connection to each bootstrap address: when none accepts
+ *       one (refused, or no answer within {@code connect-timeout}) the broker is down at once. The
+ *       kernel answers a connect, not the broker's JVM, so a loaded machine never fails it — this is
+ *       the check that sees a stopped or unreachable broker within a second;</li>
+ *   <li>every {@code interval}, the broker is asked to describe its cluster; after {@code failures}
+ *       failed answers in a row it counts as down. This sees a broker that accepts connections but
+ *       does not work (3–9 s), and after an outage it decides when work is accepted again: only once
+ *       the broker answered, not merely its port.</li>
+ * </ul>
+ * Its own admin client, closed with the context; the describe is not awaited on the probe's thread,
+ * so a slow answer never delays the connect check.
  */
 @Component
 public class BrokerProbe extends PeriodicWork {
@@ -26,44 +44,107 @@ public class BrokerProbe extends PeriodicWork {
     private final BrokerProbeProperties settings;
     private volatile Admin admin;
     private volatile int failedInARow;
+    private volatile boolean unreachable;
+    private volatile boolean describing;
+    private long lastDescribe;
 
     BrokerProbe(KafkaAdmin kafka, BrokerProbeProperties settings) {
         super("broker-probe");
         this.kafka = kafka;
         this.settings = settings;
+        this.lastDescribe = System.nanoTime() - settings.interval().toNanos();
     }
 
-    /** Whether the last {@code failures} probes all failed. */
+    /** Whether no bootstrap address accepts a connection, or the last {@code failures} describes failed. */
     public boolean brokerDown() {
-        return settings.enabled() && failedInARow >= settings.failures();
+        return settings.enabled() && (unreachable || failedInARow >= settings.failures());
     }
 
     @Override
     protected void round() {
         boolean wasDown = brokerDown();
-        try {
-            if (admin == null) {
-                admin = Admin.create(kafka.getConfigurationProperties());
+        unreachable = noneAccepts(bootstrapAddresses());
+        long now = System.nanoTime();
+        if (!describing && now - lastDescribe >= settings.interval().toNanos()) {
+            lastDescribe = now;
+            describe();
+        }
+        if (!wasDown && brokerDown()) {
+            log.warn("Kafka is down ({}): new work gets 503 until it answers", reason());
+        }
+    }
+
+    private void describe() {
+        if (admin == null) {
+            admin = Admin.create(kafka.getConfigurationProperties());
+        }
+        describing = true;
+        admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) settings.timeout().toMillis()))
+                .nodes().whenComplete((nodes, error) -> {
+                    boolean wasDown = brokerDown();
+                    if (error == null) {
+                        failedInARow = 0;
+                    } else {
+                        failedInARow++;
+                    }
+                    describing = false;
+                    if (wasDown && !brokerDown()) {
+                        log.info("Kafka answers again: new work is accepted");
+                    } else if (!wasDown && brokerDown()) {
+                        log.warn("Kafka is down ({}): new work gets 503 until it answers ({})", reason(), error.toString());
+                    }
+                });
+    }
+
+    private String reason() {
+        return unreachable ? "no bootstrap address accepts a connection"
+                : failedInARow + " describe-cluster probes in a row failed";
+    }
+
+    /**
+     * True only when every address was resolved and refused a connection or did not answer in time. A
+     * name that does not resolve right now proves nothing about the broker; the describe decides then.
+     */
+    private boolean noneAccepts(List<InetSocketAddress> addresses) {
+        if (addresses.isEmpty()) {
+            return false;
+        }
+        for (InetSocketAddress address : addresses) {
+            if (address.isUnresolved()) {
+                return false;
             }
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) settings.timeout().toMillis()))
-                    .nodes().get(settings.timeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-            failedInARow = 0;
-            if (wasDown) {
-                log.info("Kafka answers again: new work is accepted");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            failedInARow++;
-            if (!wasDown && brokerDown()) {
-                log.warn("Kafka did not answer {} probes in a row: new work gets 503 until it does ({})", failedInARow, e.toString());
+            try (Socket socket = new Socket()) {
+                socket.connect(address, (int) settings.connectTimeout().toMillis());
+                return false;
+            } catch (IOException refusedOrSilent) {
+                // the next address may accept
             }
         }
+        return true;
+    }
+
+    private List<InetSocketAddress> bootstrapAddresses() {
+        Object configured = kafka.getConfigurationProperties().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        List<String> servers = new ArrayList<>();
+        if (configured instanceof Collection<?> list) {
+            list.forEach(server -> servers.add(String.valueOf(server)));
+        } else if (configured != null) {
+            servers.addAll(List.of(configured.toString().split(",")));
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (String server : servers) {
+            String host = Utils.getHost(server.trim());
+            Integer port = Utils.getPort(server.trim());
+            if (host != null && port != null) {
+                addresses.add(new InetSocketAddress(host, port));
+            }
+        }
+        return addresses;
     }
 
     @Override
     protected Duration interval() {
-        return settings.interval();
+        return settings.connectInterval();
     }
 
     @Override
