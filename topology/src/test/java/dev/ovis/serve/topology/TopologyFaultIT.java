@@ -26,7 +26,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,11 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once each. Every accepted job must reach a terminal state, no client may see a duplicated or
  * spliced answer (every answer of a group of identical requests is the same), and nothing may be
  * left QUEUED or RUNNING. Prints the counts; {@code -Dovis.fault.jobs=N} sizes it (default 1000, as
- * about 6 minutes on two cores), {@code -Dovis.fault.infra=false} leaves the broker and PostgreSQL
- * alone. UNFINISHED: opt-in ({@code -Dovis.fault=true}), not yet in CI — its fourth run lost one
- * request (docs/reliability.md, "The multi-process fault test").
+ * about 4 minutes on two cores), {@code -Dovis.fault.infra=false} leaves the broker and PostgreSQL
+ * alone. Part of the test command and so of CI; {@code -Dovis.fault=false} skips it for a quicker
+ * local run (docs/reliability.md, "The multi-process fault test").
  */
-@EnabledIfSystemProperty(named = "ovis.fault", matches = "true")
+@DisabledIfSystemProperty(named = "ovis.fault", matches = "false")
 class TopologyFaultIT {
 
     private static final int JOBS = Integer.getInteger("ovis.fault.jobs", 1000);
