@@ -251,12 +251,14 @@ public final class DecodeEngine implements AutoCloseable {
                         s.request.id(), reused, length, prefixCache.size(), prefixCache.bytes());
             }
             s.prefillKv = present;
-            observer.prefilled(System.nanoTime() - start, length);
-            s.sample(rowLogits, spec.vocab());
+            long elapsed = System.nanoTime() - start;
+            observer.prefilled(elapsed, length);
+            // counted before sampling: the first token may finish the request, and its caller may read the stats
             EngineStats now = stats;
-            stats = new EngineStats(now.prefills() + 1, now.prefillNanos() + System.nanoTime() - start, now.steps(),
+            stats = new EngineStats(now.prefills() + 1, now.prefillNanos() + elapsed, now.steps(),
                     now.stepRows(), now.stepNanos(), now.prefixHits() + (reused > 0 ? 1 : 0),
                     now.promptPositions() + length, now.reusedPositions() + reused);
+            s.sample(rowLogits, spec.vocab());
         } catch (OrtException | RuntimeException e) {
             log.warn("prefill of {} failed", s.request.id(), e);
             s.fail(new Failure(ErrorCode.INTERNAL, "prefill failed: " + e.getMessage()));
