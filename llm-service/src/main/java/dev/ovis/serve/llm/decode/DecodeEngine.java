@@ -34,6 +34,8 @@ public final class DecodeEngine implements AutoCloseable {
     private final EngineSettings settings;
     private final DecoderSpec spec;
     private final KvCache kv;
+    /** Null when prefix caching is off. */
+    private final PrefixCache prefixCache;
     private final Scheduler scheduler;
     private final List<Sequence> running = new ArrayList<>();
     private final FloatBuffer embeds;
@@ -43,7 +45,7 @@ public final class DecodeEngine implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int runningCount;
-    private volatile EngineStats stats = new EngineStats(0, 0, 0, 0, 0);
+    private volatile EngineStats stats = EngineStats.ZERO;
     private final EngineObserver observer;
     private volatile double kvUsage;
 
@@ -63,6 +65,9 @@ public final class DecodeEngine implements AutoCloseable {
             throw new IllegalArgumentException("text table width " + textRows.hidden() + " != decoder hidden " + spec.hidden());
         }
         this.kv = new KvCache(spec, settings.kvMaxBytes());
+        PrefixCacheSettings caching = settings.prefixCache();
+        this.prefixCache = caching.enabled() && caching.maxBytes() > 0
+                ? new PrefixCache(spec, caching.maxBytes(), caching.blockPositions()) : null;
         this.scheduler = new Scheduler(kv, settings);
         this.embeds = directFloats((long) settings.maxBatch() * spec.hidden());
         this.logits = directFloats((long) settings.maxBatch() * spec.vocab());
@@ -213,26 +218,47 @@ public final class DecodeEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Prefills one prompt into a fresh block. With the prefix cache, the longest cached prefix of
+     * whole blocks becomes the past and only the rest of the prompt is run (position ids {@code P…L−1},
+     * a mask of {@code L} ones); the present is the whole prompt's KV either way.
+     */
     private void prefill(Sequence s) {
         int length = s.request.positions();
         long start = System.nanoTime();
         try {
+            FloatBuffer prompt = s.request.embeddings().duplicate();
+            PrefixCache.Lookup lookup = prefixCache == null ? null : prefixCache.lookup(prompt, length);
+            int reused = lookup == null ? 0 : lookup.reusedPositions();
+            int computed = length - reused;
             LongBuffer ones = directLongs(length);
-            LongBuffer ids = directLongs(length);
+            LongBuffer ids = directLongs(computed);
             for (int i = 0; i < length; i++) {
                 ones.put(i, 1);
-                ids.put(i, i);
+            }
+            for (int i = 0; i < computed; i++) {
+                ids.put(i, reused + i);
             }
             KvBlock present = kv.sequenceBlock(length);
-            KvBlock past = new KvBlock(emptyTensors(), 1, 0);
+            KvBlock past = reused == 0 ? new KvBlock(emptyTensors(), 1, 0) : prefixCache.past(lookup);
+            FloatBuffer suffix = prompt.slice(prompt.position() + reused * spec.hidden(), computed * spec.hidden());
             FloatBuffer rowLogits = logits.slice(0, spec.vocab());
-            decoder.run(s.request.embeddings().duplicate(), 1, length, ones, ids, past, present, rowLogits);
+            decoder.run(suffix, 1, computed, ones, ids, past, present, rowLogits);
+            if (lookup != null) {
+                prefixCache.store(lookup, present);
+                observer.prefixCached(length, reused);
+                log.debug("prefill of {}: {} of {} positions from the prefix cache ({} blocks, {} bytes held)",
+                        s.request.id(), reused, length, prefixCache.size(), prefixCache.bytes());
+            }
             s.prefillKv = present;
-            observer.prefilled(System.nanoTime() - start, length);
-            s.sample(rowLogits, spec.vocab());
+            long elapsed = System.nanoTime() - start;
+            observer.prefilled(elapsed, length);
+            // counted before sampling: the first token may finish the request, and its caller may read the stats
             EngineStats now = stats;
-            stats = new EngineStats(now.prefills() + 1, now.prefillNanos() + System.nanoTime() - start, now.steps(),
-                    now.stepRows(), now.stepNanos());
+            stats = new EngineStats(now.prefills() + 1, now.prefillNanos() + elapsed, now.steps(),
+                    now.stepRows(), now.stepNanos(), now.prefixHits() + (reused > 0 ? 1 : 0),
+                    now.promptPositions() + length, now.reusedPositions() + reused);
+            s.sample(rowLogits, spec.vocab());
         } catch (OrtException | RuntimeException e) {
             log.warn("prefill of {} failed", s.request.id(), e);
             s.fail(new Failure(ErrorCode.INTERNAL, "prefill failed: " + e.getMessage()));
@@ -271,7 +297,7 @@ public final class DecodeEngine implements AutoCloseable {
         }
         EngineStats now = stats;
         stats = new EngineStats(now.prefills(), now.prefillNanos(), now.steps() + 1, now.stepRows() + batch,
-                now.stepNanos() + System.nanoTime() - start);
+                now.stepNanos() + System.nanoTime() - start, now.prefixHits(), now.promptPositions(), now.reusedPositions());
     }
 
     private void failRunning(Failure failure) {

@@ -21,6 +21,13 @@ public interface EngineObserver {
     default void prefilled(long prefillNanos, int promptTokens) {
     }
 
+    /**
+     * A request's prompt of {@code promptTokens} positions was looked up in the prefix cache and
+     * {@code reusedTokens} of them (0 on a miss) were taken from it instead of computed.
+     */
+    default void prefixCached(int promptTokens, int reusedTokens) {
+    }
+
     /** A request's first token was sampled {@code sinceSubmitNanos} after it was submitted. */
     default void firstToken(long sinceSubmitNanos) {
     }

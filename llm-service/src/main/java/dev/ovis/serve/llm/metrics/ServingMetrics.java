@@ -37,6 +37,12 @@ public final class ServingMetrics implements EngineObserver {
     public static final String PROMPT_TOKENS = "ovis:prompt_tokens";
     public static final String GENERATION_TOKENS = "ovis:generation_tokens";
     public static final String REQUEST_SUCCESS = "ovis:request_success";
+    /** Prompt positions looked up in the prefix cache (vLLM's {@code prefix_cache_queries}: tokens, not requests). */
+    public static final String PREFIX_CACHE_QUERIES = "ovis:prefix_cache_queries";
+    /** Prompt positions found there (vLLM's {@code prefix_cache_hits}); hit rate = hits / queries. */
+    public static final String PREFIX_CACHE_HITS = "ovis:prefix_cache_hits";
+    /** Prefills by prefix cache outcome, tagged {@code result} = {@code hit} or {@code miss}. */
+    public static final String PREFIX_CACHE_REQUESTS = "ovis:prefix_cache_requests";
 
     /** vLLM's buckets for time to first token (seconds). */
     private static final double[] TTFT_BUCKETS = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5,
@@ -56,6 +62,10 @@ public final class ServingMetrics implements EngineObserver {
     private final Timer decode;
     private final Counter promptTokens;
     private final Counter generationTokens;
+    private final Counter prefixQueries;
+    private final Counter prefixHits;
+    private final Counter prefixHitRequests;
+    private final Counter prefixMissRequests;
     private final MeterRegistry registry;
     private final Tags tags;
     private final AtomicInteger running = new AtomicInteger();
@@ -72,10 +82,19 @@ public final class ServingMetrics implements EngineObserver {
         queue = timer(REQUEST_QUEUE_TIME, "time a request waited for a batch row and KV memory", REQUEST_BUCKETS);
         prefill = timer(REQUEST_PREFILL_TIME, "time spent prefilling a request's prompt", REQUEST_BUCKETS);
         decode = timer(REQUEST_DECODE_TIME, "time from a request's first token to its end", REQUEST_BUCKETS);
-        promptTokens = Counter.builder(PROMPT_TOKENS).description("prompt positions prefilled (visual ones included)")
+        promptTokens = Counter.builder(PROMPT_TOKENS)
+                .description("prompt positions prefilled (visual ones included, prefix-cached ones too)")
                 .tags(tags).register(registry);
         generationTokens = Counter.builder(GENERATION_TOKENS).description("tokens generated")
                 .tags(tags).register(registry);
+        prefixQueries = Counter.builder(PREFIX_CACHE_QUERIES).description("prompt positions looked up in the prefix cache")
+                .tags(tags).register(registry);
+        prefixHits = Counter.builder(PREFIX_CACHE_HITS).description("prompt positions taken from the prefix cache")
+                .tags(tags).register(registry);
+        prefixHitRequests = Counter.builder(PREFIX_CACHE_REQUESTS).description("prefills by prefix cache outcome")
+                .tags(tags).tag("result", "hit").register(registry);
+        prefixMissRequests = Counter.builder(PREFIX_CACHE_REQUESTS).description("prefills by prefix cache outcome")
+                .tags(tags).tag("result", "miss").register(registry);
         Gauge.builder(NUM_REQUESTS_RUNNING, running, AtomicInteger::get)
                 .description("sequences in the running decode batch").tags(tags).register(registry);
         Gauge.builder(NUM_REQUESTS_WAITING, waiting, AtomicInteger::get)
@@ -100,6 +119,13 @@ public final class ServingMetrics implements EngineObserver {
     public void prefilled(long prefillNanos, int promptTokens) {
         prefill.record(Duration.ofNanos(prefillNanos));
         this.promptTokens.increment(promptTokens);
+    }
+
+    @Override
+    public void prefixCached(int promptTokens, int reusedTokens) {
+        prefixQueries.increment(promptTokens);
+        prefixHits.increment(reusedTokens);
+        (reusedTokens > 0 ? prefixHitRequests : prefixMissRequests).increment();
     }
 
     @Override

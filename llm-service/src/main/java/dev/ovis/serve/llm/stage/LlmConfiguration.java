@@ -35,7 +35,7 @@ class LlmConfiguration {
     DecodeEngine decodeEngine(LlmModel model, LlmProperties properties, ObjectProvider<MeterRegistry> registry) {
         EngineSettings settings = new EngineSettings(model.contextLength(), model.stopIds(),
                 properties.kvCache().maxBytes().toBytes(), properties.maxBatch(), properties.maxQueued(), properties.prefillTokens(),
-                properties.batchAging());
+                properties.batchAging(), properties.prefixCache().settings());
         MeterRegistry meters = registry.getIfAvailable();
         EngineObserver observer = meters == null ? EngineObserver.NONE : new ServingMetrics(meters, model.id());
         return new DecodeEngine(model.decoder(), model.textRows(), model.tokenizer()::decode, settings, observer);

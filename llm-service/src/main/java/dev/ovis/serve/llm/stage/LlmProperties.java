@@ -1,5 +1,7 @@
 package dev.ovis.serve.llm.stage;
 
+import dev.ovis.serve.llm.decode.PrefixCacheSettings;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *                       vision), else {@code fixtures/tiny-ovis2}. A relative path is tried from the
  *                       working directory, then from its parent (tests run in the module directory)
  * @param kvCache        KV memory
+ * @param prefixCache    reuse of prompt-prefix KV across requests (same image, same system prompt), see docs/llm.md
  * @param maxBatch       most sequences decoded together in one step
  * @param maxQueued      most requests waiting for KV room; beyond it a request fails as UNAVAILABLE (retried)
  * @param prefillTokens  prompt positions prefilled between two decode steps (one prompt at least)
@@ -31,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
 public record LlmProperties(
         String modelDir,
         @DefaultValue KvCache kvCache,
+        @DefaultValue @Valid PrefixCache prefixCache,
         @DefaultValue("16") @Min(1) @Max(256) int maxBatch,
         @DefaultValue("256") @Min(0) int maxQueued,
         @DefaultValue("4096") @Min(1) int prefillTokens,
@@ -43,6 +47,20 @@ public record LlmProperties(
      * @param maxBytes KV budget over the running batch (padded footprint, both step buffers), see docs/llm.md
      */
     public record KvCache(@DefaultValue("2GB") DataSize maxBytes) {
+    }
+
+    /**
+     * @param enabled        look prompts up and keep their prefix KV
+     * @param maxBytes       KV bytes the cache holds at most (its own copies, on top of {@code kv-cache.max-bytes}),
+     *                       least recently used blocks evicted first
+     * @param blockPositions prompt positions per cached block (a reusable prefix is a whole number of blocks)
+     */
+    public record PrefixCache(@DefaultValue("true") boolean enabled, @DefaultValue("256MB") DataSize maxBytes,
+                              @DefaultValue("16") @Min(1) @Max(4096) int blockPositions) {
+
+        public PrefixCacheSettings settings() {
+            return new PrefixCacheSettings(enabled, maxBytes.toBytes(), blockPositions);
+        }
     }
 
     /** The default model directory, relative to the repository root. */

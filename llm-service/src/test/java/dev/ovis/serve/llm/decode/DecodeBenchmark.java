@@ -34,8 +34,10 @@ import java.util.stream.Stream;
 /**
  * The decode benchmark (run by {@code llm-service/bench.sh}): on one model, in one run, the engine
  * against a bare {@code OrtSession.run} greedy loop, aggregate throughput at several concurrencies,
- * time to first token of a one-image prompt, KV bytes per token and the machine's memory bandwidth.
- * Prints figures; asserts nothing.
+ * time to first token of a one-image prompt (cold, and again with the prefix cache: the same prompt
+ * and the same image with another question), KV bytes per token and the machine's memory bandwidth.
+ * The throughput and first time-to-first-token figures run with the prefix cache off, so repeated
+ * prompts measure whole prefills as before. Prints figures; asserts nothing.
  */
 public final class DecodeBenchmark {
 
@@ -60,10 +62,14 @@ public final class DecodeBenchmark {
             System.out.printf("KV bytes/token: %d (%s; ovis2.md §6 gives the fp16 figure, e.g. 12 KiB for 1B)%n",
                     spec.kvBytesPerToken(), spec.kvType());
             EngineSettings settings = new EngineSettings(model.contextLength(), model.stopIds(), 4L << 30, 16, 64, 4096);
-            try (DecodeEngine engine = new DecodeEngine(model.decoder(), text, model.tokenizer()::decode, settings)) {
+            try (DecodeEngine engine = new DecodeEngine(model.decoder(), text, model.tokenizer()::decode,
+                    settings.withPrefixCache(PrefixCacheSettings.OFF))) {
                 singleStream(model, engine, text, steps);
                 concurrency(engine, text, steps, concurrencies);
                 timeToFirstToken(model, engine);
+            }
+            try (DecodeEngine engine = new DecodeEngine(model.decoder(), text, model.tokenizer()::decode, settings)) {
+                prefixCache(model, engine);
             }
         }
     }
@@ -189,6 +195,38 @@ public final class DecodeBenchmark {
             g.await(Duration.ofHours(1));
             System.out.printf("time to first token, one %dx%d image (%d positions, embeddings given): %.0f ms%n",
                     layout.rows(), layout.cols(), prompt.positions(), (g.firstTokenNanos() - start) / 1e6);
+        }
+    }
+
+    /**
+     * Time to first token and prefill of a one-image prompt: cold, the same again, the same image
+     * asked otherwise; for two images in turn (the first run of the first one also warms up).
+     */
+    private static void prefixCache(BenchModel model, DecodeEngine engine) throws Exception {
+        int hidden = model.hidden();
+        PromptBuilder builder = new PromptBuilder(model.tokenizer(), model.id(), hidden);
+        EmbeddingAssembler assembler = new EmbeddingAssembler(model.textRows(), model.indicatorRows(), visual -> {
+            int floats = visual.layout().crops() * ImageLayout.TOKENS_PER_CROP * hidden;
+            return randomFloats(floats, visual.tensor().key().hashCode());
+        });
+        List<String> runs = List.of("cold", "same prompt", "same image, other question");
+        List<String> questions = List.of("Describe the image.", "Describe the image.", "What is in the picture?");
+        for (String key : List.of("image-a", "image-b")) {
+            MediaRef ref = new MediaRef("bench", key, "application/octet-stream", "0".repeat(64), 1);
+            ContentPart image = ContentPart.image(ref, null)
+                    .withVisual(new VisualEmbeddings(ref, model.id(), new ImageLayout(1, 2), hidden, "float32"));
+            for (int i = 0; i < runs.size(); i++) {
+                List<ChatMessage> messages = List.of(new ChatMessage(Role.USER, List.of(image, ContentPart.text(questions.get(i)))));
+                EngineStats before = engine.stats();
+                long start = System.nanoTime();
+                Prompt prompt = builder.build(messages, false, engine.usablePromptPositions());
+                Generation g = engine.submit(new DecodeRequest("prefix", assembler.assemble(prompt), prompt.positions(), greedy(1)));
+                g.await(Duration.ofHours(1));
+                EngineStats delta = engine.stats().since(before);
+                System.out.printf("prefix cache, %s, %s (%d positions, %d reused): time to first token %.0f ms, prefill %.0f ms%n",
+                        key, runs.get(i), prompt.positions(), delta.reusedPositions(), (g.firstTokenNanos() - start) / 1e6,
+                        delta.prefillNanos() / 1e6);
+            }
         }
     }
 

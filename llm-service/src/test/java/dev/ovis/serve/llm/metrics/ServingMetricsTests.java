@@ -96,6 +96,31 @@ class ServingMetricsTests {
     }
 
     @Test
+    void prefixCacheQueriesAndHitsCountPromptPositionsAndRequestsByOutcome() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (DecodeEngine engine = new DecodeEngine(decoder, TinyLlm.textRows(), tokenizer::decode,
+                new EngineSettings(32768, Set.of(), 64L << 20, 8, 8, 4096), new ServingMetrics(registry, MODEL))) {
+            // when the same prompt runs twice (a miss, then a hit on its whole blocks)
+            SamplingParams greedy = new SamplingParams(2, 0, 1, 0, 1, null, List.of(), false, false);
+            for (int i = 0; i < 2; i++) {
+                engine.submit(new DecodeRequest("m3", assembler.assemble(prompt), prompt.positions(), greedy))
+                        .await(Duration.ofSeconds(60));
+            }
+
+            int reused = (prompt.positions() - 1) / 16 * 16;
+            assertThat(engine.stats().reusedPositions()).isEqualTo(reused);
+            assertThat(registry.get(ServingMetrics.PREFIX_CACHE_QUERIES).counter().count()).isEqualTo(2.0 * prompt.positions());
+            assertThat(registry.get(ServingMetrics.PREFIX_CACHE_HITS).counter().count()).isEqualTo(reused);
+            assertThat(registry.get(ServingMetrics.PREFIX_CACHE_REQUESTS).tag("result", "hit").counter().count()).isEqualTo(1);
+            assertThat(registry.get(ServingMetrics.PREFIX_CACHE_REQUESTS).tag("result", "miss").counter().count()).isEqualTo(1);
+            assertThat(registry.get(ServingMetrics.PROMPT_TOKENS).counter().count()).isEqualTo(2.0 * prompt.positions());
+            assertThat(registry.scrape())
+                    .contains("ovis:prefix_cache_hits_total{model_name=\"" + MODEL + "\"} " + reused + ".0")
+                    .contains("ovis:prefix_cache_requests_total{model_name=\"" + MODEL + "\",result=\"miss\"} 1.0");
+        }
+    }
+
+    @Test
     void kvUsageIsTheRunningBatchsReservationOverTheBudget() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         long budget = 64L << 20;
