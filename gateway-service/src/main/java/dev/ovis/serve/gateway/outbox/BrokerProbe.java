@@ -1,9 +1,8 @@
 package dev.ovis.serve.gateway.outbox;
 
 import dev.ovis.serve.gateway.PeriodicWork;
-import java.io.IOException;
+import dev.ovis.serve.gateway.Reachability;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,9 +23,8 @@ import org.springframework.stereotype.Component;
  * broker is back. Two checks, because one cannot be both fast and free of false alarms:
  * <ul>
  *   <li>every {@code connect-interval}, a TCP connection to each bootstrap address: when none accepts
- *       one (refused, or no answer within {@code connect-timeout}) the broker is down at once. The
- *       kernel answers a connect, not the broker's JVM, so a loaded machine never fails it — this is
- *       the check that sees a stopped or unreachable broker within a second;</li>
+ *       one (refused, or no answer within {@code connect-timeout}) the broker is down at once
+ *       ({@link Reachability}) — the check that sees a stopped or unreachable broker within a second;</li>
  *   <li>every {@code interval}, the broker is asked to describe its cluster; after {@code failures}
  *       failed answers in a row it counts as down. This sees a broker that accepts connections but
  *       does not work (3–9 s), and after an outage it decides when work is accepted again: only once
@@ -63,7 +61,7 @@ public class BrokerProbe extends PeriodicWork {
     @Override
     protected void round() {
         boolean wasDown = brokerDown();
-        unreachable = noneAccepts(bootstrapAddresses());
+        unreachable = Reachability.noneAccepts(bootstrapAddresses(), settings.connectTimeout());
         long now = System.nanoTime();
         if (!describing && now - lastDescribe >= settings.interval().toNanos()) {
             lastDescribe = now;
@@ -99,28 +97,6 @@ public class BrokerProbe extends PeriodicWork {
     private String reason() {
         return unreachable ? "no bootstrap address accepts a connection"
                 : failedInARow + " describe-cluster probes in a row failed";
-    }
-
-    /**
-     * True only when every address was resolved and refused a connection or did not answer in time. A
-     * name that does not resolve right now proves nothing about the broker; the describe decides then.
-     */
-    private boolean noneAccepts(List<InetSocketAddress> addresses) {
-        if (addresses.isEmpty()) {
-            return false;
-        }
-        for (InetSocketAddress address : addresses) {
-            if (address.isUnresolved()) {
-                return false;
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(address, (int) settings.connectTimeout().toMillis());
-                return false;
-            } catch (IOException refusedOrSilent) {
-                // the next address may accept
-            }
-        }
-        return true;
     }
 
     private List<InetSocketAddress> bootstrapAddresses() {
