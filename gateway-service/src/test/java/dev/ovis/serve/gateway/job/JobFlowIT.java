@@ -7,10 +7,12 @@ import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobResult;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.ocr.OcrResult;
+import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
@@ -95,8 +97,9 @@ class JobFlowIT extends GatewayIntegrationTest {
         StageRequest request = ocrRequests.envelopes(Topics.OCR_REQUESTS, StageRequest.class, jobId).getFirst().data();
         assertThat(request.tenant()).isEqualTo("tenant-a");
         assertThat(request.stage()).isEqualTo(Stage.OCR);
-        assertThat(request.payload().ocr().media().sha256()).isEqualTo(sha256);
-        assertThat(request.payload().ocr().media().key()).isEqualTo("tenant-a/media/" + sha256);
+        OcrTask task = ((JobPayload.Ocr) request.payload()).task();
+        assertThat(task.media().sha256()).isEqualTo(sha256);
+        assertThat(task.media().key()).isEqualTo("tenant-a/media/" + sha256);
 
         // and when a client follows the job while the stage works
         CompletableFuture<List<ServerSentEvent<JobView>>> stream = as(KEY_A).get().uri("/v1/jobs/{id}/events", jobId)

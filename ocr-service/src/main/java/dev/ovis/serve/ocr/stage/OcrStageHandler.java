@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * the byte and pixel limits times {@code ovis.stage.concurrency}.
  */
 @Component
-class OcrStageHandler implements StageHandler {
+class OcrStageHandler implements StageHandler<OcrTask> {
 
     private final ObjectStore store;
     private final ImageDecoder decoder;
@@ -47,12 +47,12 @@ class OcrStageHandler implements StageHandler {
     }
 
     @Override
-    public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
-        OcrTask task = request.payload().ocr();
-        if (task == null) {
-            throw new StageException(ErrorCode.INVALID_REQUEST, "the OCR stage needs an OCR payload, got "
-                    + request.payload().kind());
-        }
+    public Class<OcrTask> taskType() {
+        return OcrTask.class;
+    }
+
+    @Override
+    public StageOutcome handle(StageRequest request, OcrTask task, StageContext context) throws StageException {
         byte[] bytes;
         try {
             bytes = store.readAll(task.media(), maxBytes);
