@@ -113,7 +113,7 @@ final class LlmStageHandler implements StageHandler<ChatTask> {
             return engine.submit(new DecodeRequest(request.jobId(), embeddings, prompt.positions(), task.sampling(),
                     request.priority()));
         } catch (PromptException e) {
-            throw new StageException(e.code(), e.getMessage());
+            throw StageException.of(e);
         } catch (EngineBusyException e) {
             throw new StageException(ErrorCode.UNAVAILABLE, e.getMessage());
         }

@@ -57,7 +57,7 @@ class OcrStageHandler implements StageHandler<OcrTask> {
         try {
             bytes = store.readAll(task.media(), maxBytes);
         } catch (ObjectStoreException e) {
-            throw new StageException(e.code(), "image " + task.media().key() + ": " + e.getMessage(), e);
+            throw StageException.of("image " + task.media().key(), e);
         }
         try {
             RgbImage image = decoder.decode(bytes);
@@ -68,10 +68,8 @@ class OcrStageHandler implements StageHandler<OcrTask> {
             }
             OcrResult result = engine.read(image, task.languages(), task.engine());
             return new StageOutcome.Complete(JobResult.of(result));
-        } catch (InvalidImageException e) {
-            throw new StageException(e.code(), e.getMessage(), e);
-        } catch (OcrException e) {
-            throw new StageException(e.code(), e.getMessage(), e);
+        } catch (InvalidImageException | OcrException e) {
+            throw StageException.of(e);
         }
     }
 }

@@ -70,8 +70,7 @@ public final class ChatVideoStageHandler implements StageHandler<ChatTask> {
                     result = extractor.extract(tenant, part.media(), question, part.frames(), null, context,
                             (double) done / videos, (done + 1.0) / videos);
                 } catch (StageException e) {
-                    throw videos > 1 ? new StageException(e.code(),
-                            "video " + (done + 1) + " of " + videos + ": " + e.detail(), e) : e;
+                    throw videos > 1 ? StageException.of("video " + (done + 1) + " of " + videos, e) : e;
                 }
                 for (Keyframe frame : result.frames()) {
                     parts.add(new ContentPart(PartType.IMAGE, null, frame.image(), 1, null, frame.timestamp(), null));

@@ -80,10 +80,8 @@ public final class VisionStageHandler implements StageHandler<ChatTask> {
                 : part.frameTime() != null ? 1 : DEFAULT_MAX_PARTITION;
         try {
             return embedder.embed(tenant, part.media(), maxPartition);
-        } catch (InvalidImageException e) {
-            throw new StageException(e.code(), which + ": " + e.getMessage(), e);
-        } catch (ObjectStoreException e) {
-            throw new StageException(e.code(), which + ": " + e.getMessage(), e);
+        } catch (InvalidImageException | ObjectStoreException e) {
+            throw StageException.of(which, e);
         } catch (TokenizationException e) {
             throw new StageException(e.shutdown() ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL, which + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
