@@ -186,7 +186,8 @@ class ChatLoadBenchmark {
      * prompt, one at a time, alternating.
      */
     private void overhead(HttpClient http, StandaloneRun run, String model, String body) throws Exception {
-        StageHandler llm = run.contextFor(Service.SUITE.get(2)).getBeansOfType(StageHandler.class).values().stream()
+        @SuppressWarnings("unchecked") // the llm stage's one handler takes chat tasks
+        StageHandler<ChatTask> llm = run.contextFor(Service.SUITE.get(2)).getBeansOfType(StageHandler.class).values().stream()
                 .filter(handler -> handler.stage() == Stage.LLM).findFirst().orElseThrow();
         SamplingParams sampling = new SamplingParams(maxTokens, 0, 1, 0, 1, null, List.of(), false, false);
         ChatTask task = new ChatTask(model, List.of(new ChatMessage(Role.USER, List.of(ContentPart.text(QUESTION)))),
@@ -203,7 +204,7 @@ class ChatLoadBenchmark {
             long t1 = System.nanoTime();
             StageRequest request = new StageRequest("bench-" + i, "bench", new Route(List.of(Stage.LLM)), Stage.LLM, null,
                     JobPayload.of(task));
-            if (!(llm.handle(request, new RecordingStageContext(request.jobId(), 1)) instanceof StageOutcome.Complete)) {
+            if (!(llm.handle(request, task, new RecordingStageContext(request.jobId(), 1)) instanceof StageOutcome.Complete)) {
                 throw new IllegalStateException("the llm stage did not complete the benchmark request");
             }
             long t2 = System.nanoTime();

@@ -3,6 +3,7 @@ package dev.ovis.serve.gateway.batch;
 import dev.ovis.serve.common.chat.ChatResult;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.Failure;
+import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.video.KeyframeResult;
 import dev.ovis.serve.gateway.chat.OpenAiFormat;
@@ -91,7 +92,7 @@ final class BatchLines {
         return switch (job.kind()) {
             case CHAT -> {
                 ChatResult result = job.result().chat();
-                boolean logprobs = job.payload().chat() != null && job.payload().chat().sampling().logprobs();
+                boolean logprobs = job.payload() instanceof JobPayload.Chat payload && payload.task().sampling().logprobs();
                 yield chat.completion(job.id(), job.createdAt().getEpochSecond(), result.model(), result, logprobs);
             }
             case OCR -> json.valueToTree(job.result().ocr());

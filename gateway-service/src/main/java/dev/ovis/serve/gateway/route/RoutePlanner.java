@@ -28,10 +28,10 @@ public final class RoutePlanner {
      * llm); OCR → ocr; key frames → video.
      */
     public static Route plan(JobPayload payload) {
-        return switch (payload.kind()) {
-            case CHAT -> chat(payload.chat());
-            case OCR -> OCR;
-            case KEYFRAMES -> KEYFRAMES;
+        return switch (payload) {
+            case JobPayload.Chat chat -> chat(chat.task());
+            case JobPayload.Ocr ocr -> OCR;
+            case JobPayload.Keyframes keyframes -> KEYFRAMES;
         };
     }
 

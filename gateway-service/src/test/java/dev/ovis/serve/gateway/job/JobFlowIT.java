@@ -7,10 +7,12 @@ import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobResult;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.ocr.OcrResult;
+import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
@@ -31,6 +33,9 @@ import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.reactive.function.BodyInserters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The whole way of a job on real servers: upload → S3 → job row → Kafka request → a test-side
@@ -38,6 +43,7 @@ import org.springframework.web.reactive.function.BodyInserters;
  */
 class JobFlowIT extends GatewayIntegrationTest {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static TopicRecorder ocrRequests;
 
     @Autowired
@@ -95,8 +101,9 @@ class JobFlowIT extends GatewayIntegrationTest {
         StageRequest request = ocrRequests.envelopes(Topics.OCR_REQUESTS, StageRequest.class, jobId).getFirst().data();
         assertThat(request.tenant()).isEqualTo("tenant-a");
         assertThat(request.stage()).isEqualTo(Stage.OCR);
-        assertThat(request.payload().ocr().media().sha256()).isEqualTo(sha256);
-        assertThat(request.payload().ocr().media().key()).isEqualTo("tenant-a/media/" + sha256);
+        OcrTask task = ((JobPayload.Ocr) request.payload()).task();
+        assertThat(task.media().sha256()).isEqualTo(sha256);
+        assertThat(task.media().key()).isEqualTo("tenant-a/media/" + sha256);
 
         // and when a client follows the job while the stage works
         CompletableFuture<List<ServerSentEvent<JobView>>> stream = as(KEY_A).get().uri("/v1/jobs/{id}/events", jobId)
@@ -123,6 +130,36 @@ class JobFlowIT extends GatewayIntegrationTest {
         assertThat(events.getLast().event()).isEqualTo("succeeded");
         assertThat(events.getLast().data().result().ocr().text()).isEqualTo("TOTAL 42.00");
         assertThat(events).extracting(event -> event.data().version()).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void thePayloadKeepsItsJsonFormInTheRowAndTheApiAndARowWrittenBeforeTheSealedTypeStillReads() {
+        String jobId = createOcrJob(KEY_A);
+
+        // the row holds {"ocr": {...}} (the other kinds at most as null), as it did when JobPayload was a record
+        JsonNode row = JSON.readTree(jdbc.sql("select request::text from jobs where id = ?").param(jobId)
+                .query(String.class).single());
+        String key = row.get("ocr").get("media").get("key").asString();
+        assertThat(key).startsWith("tenant-a/media/");
+        assertThat(row.propertyNames()).isSubsetOf("chat", "ocr", "keyframes");
+        assertThat(row.path("chat").isMissingNode() || row.path("chat").isNull()).isTrue();
+        assertThat(row.path("keyframes").isMissingNode() || row.path("keyframes").isNull()).isTrue();
+        // and so does the API's view of the job
+        as(KEY_A).get().uri("/v1/jobs/{id}", jobId).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.request.ocr.media.key").isEqualTo(key)
+                .jsonPath("$.request.task").doesNotExist();
+
+        // when the row is one written by the record, the other kinds null
+        ObjectNode old = (ObjectNode) row.deepCopy();
+        old.putNull("chat");
+        old.putNull("keyframes");
+        jdbc.sql("update jobs set request = ?::jsonb where id = ?").param(old.toString()).param(jobId).update();
+
+        // then it still reads as an OCR payload
+        JobView job = as(KEY_A).get().uri("/v1/jobs/{id}", jobId).exchange().expectStatus().isOk()
+                .expectBody(JobView.class).returnResult().getResponseBody();
+        assertThat(job.request()).isInstanceOfSatisfying(JobPayload.Ocr.class,
+                ocr -> assertThat(ocr.task().media().key()).isEqualTo(key));
     }
 
     @Test

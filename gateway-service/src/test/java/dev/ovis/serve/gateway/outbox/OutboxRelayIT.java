@@ -63,7 +63,7 @@ class OutboxRelayIT extends GatewayIntegrationTest {
                 .param(jobId).query(String.class).single();
         Envelope<StageRequest> read = envelopes.mapper().readValue(stored, envelopes.envelopeOf(StageRequest.class));
         StageRequest original = read.data();
-        OcrTask huge = new OcrTask(original.payload().ocr().media(), List.of(), "e".repeat(1_200_000));
+        OcrTask huge = new OcrTask(((JobPayload.Ocr) original.payload()).task().media(), List.of(), "e".repeat(1_200_000));
         StageRequest oversized = new StageRequest(jobId, original.tenant(), original.route(), original.stage(), null,
                 JobPayload.of(huge));
         long bigRow = insert(Topics.OCR_REQUESTS, Envelope.withId(jobId + ":oversized", EventTypes.STAGE_REQUEST,

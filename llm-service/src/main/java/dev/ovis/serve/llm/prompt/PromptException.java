@@ -1,9 +1,10 @@
 package dev.ovis.serve.llm.prompt;
 
+import dev.ovis.serve.common.error.CodedException;
 import dev.ovis.serve.common.error.ErrorCode;
 
 /** The conversation cannot become a prompt for this model; the code says why for the caller. */
-public class PromptException extends Exception {
+public class PromptException extends Exception implements CodedException {
 
     private final ErrorCode code;
 
@@ -12,6 +13,7 @@ public class PromptException extends Exception {
         this.code = code;
     }
 
+    @Override
     public ErrorCode code() {
         return code;
     }

@@ -32,7 +32,7 @@ import java.util.List;
  * completing the job with the {@link ChatResult}. The listener thread only waits and forwards; the
  * decoding itself runs on the engine's thread, batched with every other request.
  */
-final class LlmStageHandler implements StageHandler {
+final class LlmStageHandler implements StageHandler<ChatTask> {
 
     private final LlmModel model;
     private final PromptBuilder prompts;
@@ -55,11 +55,12 @@ final class LlmStageHandler implements StageHandler {
     }
 
     @Override
-    public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
-        ChatTask task = request.payload().chat();
-        if (task == null) {
-            throw new StageException(ErrorCode.UNSUPPORTED_JOB, "the llm stage only handles chat jobs, got " + request.payload().kind());
-        }
+    public Class<ChatTask> taskType() {
+        return ChatTask.class;
+    }
+
+    @Override
+    public StageOutcome handle(StageRequest request, ChatTask task, StageContext context) throws StageException {
         if (!model.id().equals(task.model())) {
             throw new StageException(ErrorCode.UNKNOWN_MODEL, "model '" + task.model() + "' is not loaded; this service runs '" + model.id() + "'");
         }
@@ -112,7 +113,7 @@ final class LlmStageHandler implements StageHandler {
             return engine.submit(new DecodeRequest(request.jobId(), embeddings, prompt.positions(), task.sampling(),
                     request.priority()));
         } catch (PromptException e) {
-            throw new StageException(e.code(), e.getMessage());
+            throw StageException.of(e);
         } catch (EngineBusyException e) {
             throw new StageException(ErrorCode.UNAVAILABLE, e.getMessage());
         }

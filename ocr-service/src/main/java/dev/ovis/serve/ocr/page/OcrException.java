@@ -1,9 +1,10 @@
 package dev.ovis.serve.ocr.page;
 
+import dev.ovis.serve.common.error.CodedException;
 import dev.ovis.serve.common.error.ErrorCode;
 
 /** An OCR request that cannot be served, with the stable code the caller sees. */
-public class OcrException extends Exception {
+public class OcrException extends Exception implements CodedException {
 
     private final ErrorCode code;
 
@@ -17,6 +18,7 @@ public class OcrException extends Exception {
         this.code = code;
     }
 
+    @Override
     public ErrorCode code() {
         return code;
     }

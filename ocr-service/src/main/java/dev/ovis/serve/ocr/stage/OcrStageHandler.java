@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * the byte and pixel limits times {@code ovis.stage.concurrency}.
  */
 @Component
-class OcrStageHandler implements StageHandler {
+class OcrStageHandler implements StageHandler<OcrTask> {
 
     private final ObjectStore store;
     private final ImageDecoder decoder;
@@ -47,17 +47,17 @@ class OcrStageHandler implements StageHandler {
     }
 
     @Override
-    public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
-        OcrTask task = request.payload().ocr();
-        if (task == null) {
-            throw new StageException(ErrorCode.INVALID_REQUEST, "the OCR stage needs an OCR payload, got "
-                    + request.payload().kind());
-        }
+    public Class<OcrTask> taskType() {
+        return OcrTask.class;
+    }
+
+    @Override
+    public StageOutcome handle(StageRequest request, OcrTask task, StageContext context) throws StageException {
         byte[] bytes;
         try {
             bytes = store.readAll(task.media(), maxBytes);
         } catch (ObjectStoreException e) {
-            throw new StageException(e.code(), "image " + task.media().key() + ": " + e.getMessage(), e);
+            throw StageException.of("image " + task.media().key(), e);
         }
         try {
             RgbImage image = decoder.decode(bytes);
@@ -68,10 +68,8 @@ class OcrStageHandler implements StageHandler {
             }
             OcrResult result = engine.read(image, task.languages(), task.engine());
             return new StageOutcome.Complete(JobResult.of(result));
-        } catch (InvalidImageException e) {
-            throw new StageException(e.code(), e.getMessage(), e);
-        } catch (OcrException e) {
-            throw new StageException(e.code(), e.getMessage(), e);
+        } catch (InvalidImageException | OcrException e) {
+            throw StageException.of(e);
         }
     }
 }

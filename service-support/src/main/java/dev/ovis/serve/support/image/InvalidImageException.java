@@ -1,5 +1,6 @@
 package dev.ovis.serve.support.image;
 
+import dev.ovis.serve.common.error.CodedException;
 import dev.ovis.serve.common.error.ErrorCode;
 import java.util.Objects;
 
@@ -8,7 +9,7 @@ import java.util.Objects;
  * {@link #code()} is one of {@link ErrorCode#CORRUPT_MEDIA}, {@link ErrorCode#IMAGE_TOO_LARGE} or
  * {@link ErrorCode#UNSUPPORTED_MEDIA_TYPE}; the message says precisely what is wrong.
  */
-public class InvalidImageException extends Exception {
+public class InvalidImageException extends Exception implements CodedException {
 
     private final ErrorCode code;
 
@@ -22,6 +23,7 @@ public class InvalidImageException extends Exception {
         this.code = Objects.requireNonNull(code, "code");
     }
 
+    @Override
     public ErrorCode code() {
         return code;
     }

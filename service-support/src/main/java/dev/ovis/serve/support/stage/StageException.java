@@ -1,5 +1,6 @@
 package dev.ovis.serve.support.stage;
 
+import dev.ovis.serve.common.error.CodedException;
 import dev.ovis.serve.common.error.ErrorCode;
 import java.util.Objects;
 
@@ -8,7 +9,7 @@ import java.util.Objects;
  * transient} code (UNAVAILABLE, TIMEOUT, RATE_LIMITED) makes the runtime try again up to {@code
  * ovis.stage.max-attempts} times; any other code fails the job at once.
  */
-public class StageException extends Exception {
+public class StageException extends Exception implements CodedException {
 
     private final ErrorCode code;
 
@@ -25,7 +26,22 @@ public class StageException extends Exception {
         initCause(cause);
     }
 
+    /**
+     * The failure {@code cause} stands for, with its code and message: how a handler reports the
+     * exceptions of the engines it calls ({@code catch (InvalidImageException | OcrException e)
+     * { throw StageException.of(e); }}).
+     */
+    public static <E extends Exception & CodedException> StageException of(E cause) {
+        return new StageException(cause.code(), cause.getMessage(), cause);
+    }
+
+    /** As {@link #of(Exception)}, the detail prefixed by where it happened: {@code "image 2 of 3: …"}. */
+    public static <E extends Exception & CodedException> StageException of(String where, E cause) {
+        return new StageException(cause.code(), where + ": " + cause.getMessage(), cause);
+    }
+
     /** The error code to report. */
+    @Override
     public ErrorCode code() {
         return code;
     }

@@ -6,6 +6,7 @@ import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.Failure;
 import dev.ovis.serve.common.job.JobEvent;
+import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
@@ -14,6 +15,7 @@ import dev.ovis.serve.support.kafka.PublishException;
 import dev.ovis.serve.support.stage.StageMetrics.Outcome;
 import dev.ovis.serve.support.storage.ObjectStoreException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,8 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@link StageRequest} through a {@link StageHandler} and publishes what follows: RUNNING
- * first, then the forward, SUCCEEDED, FAILED or CANCELLED. Transient failures are retried with a
+ * Runs one {@link StageRequest} through the {@link StageHandler} of its stage that takes its task
+ * and publishes what follows: RUNNING first, then the forward, SUCCEEDED, FAILED or CANCELLED. The
+ * payload's kind is checked here, once for every stage: a task no handler takes fails the job with
+ * UNSUPPORTED_JOB without running anything. Transient failures are retried with a
  * doubling pause. Returns only once the outcome is acknowledged by the broker; a {@link
  * PublishException} that escapes means "nothing final was published, deliver the request again".
  *
@@ -52,7 +56,8 @@ final class StageProcessor {
         boolean sleep(Duration duration);
     }
 
-    private final StageHandler handler;
+    /** The stage's handlers, one per task type, none taking another's tasks. */
+    private final List<StageHandler<?>> handlers;
     private final Stage stage;
     private final String stageName;
     private final EnvelopePublisher publisher;
@@ -70,20 +75,34 @@ final class StageProcessor {
     /** Requests inside {@link #process}; guarded by {@code this} so {@link #awaitIdle} can wait on it. */
     private int inFlight;
 
-    StageProcessor(StageHandler handler, EnvelopePublisher publisher, JobsNotToRun jobsNotToRun,
+    StageProcessor(List<? extends StageHandler<?>> handlers, EnvelopePublisher publisher, JobsNotToRun jobsNotToRun,
                    StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
                    LongSupplier nanoClock, Pause pause, BooleanSupplier stopping) {
-        this(handler, publisher, jobsNotToRun, properties, metrics, source, sendTimeout, nanoClock, pause, stopping,
+        this(handlers, publisher, jobsNotToRun, properties, metrics, source, sendTimeout, nanoClock, pause, stopping,
                 null);
     }
 
-    StageProcessor(StageHandler handler, EnvelopePublisher publisher, JobsNotToRun jobsNotToRun,
+    StageProcessor(List<? extends StageHandler<?>> handlers, EnvelopePublisher publisher, JobsNotToRun jobsNotToRun,
                    StageProperties properties, StageMetrics metrics, String source, Duration sendTimeout,
                    LongSupplier nanoClock, Pause pause, BooleanSupplier stopping,
                    ScheduledExecutorService heartbeats) {
         this.heartbeats = heartbeats;
-        this.handler = handler;
-        this.stage = handler.stage();
+        this.handlers = List.copyOf(handlers);
+        this.stage = this.handlers.getFirst().stage();
+        for (int i = 0; i < this.handlers.size(); i++) {
+            StageHandler<?> handler = this.handlers.get(i);
+            if (handler.stage() != stage) {
+                throw new IllegalArgumentException("handlers of the " + stage + " and " + handler.stage()
+                        + " stages in one processor");
+            }
+            for (StageHandler<?> other : this.handlers.subList(0, i)) {
+                if (handler.taskType().isAssignableFrom(other.taskType())
+                        || other.taskType().isAssignableFrom(handler.taskType())) {
+                    throw new IllegalStateException("two StageHandler beans of the " + stage + " stage take "
+                            + handler.taskType().getSimpleName() + " tasks");
+                }
+            }
+        }
         this.stageName = stage.name().toLowerCase(Locale.ROOT);
         this.publisher = publisher;
         this.jobsNotToRun = jobsNotToRun;
@@ -225,6 +244,12 @@ final class StageProcessor {
         if (notToRun.isPresent()) {
             return notToRun.get() == JobsNotToRun.Reason.FINISHED ? skipFinished(request) : cancel(request);
         }
+        StageHandler<?> handler = handlerFor(request.payload());
+        if (handler == null) {
+            // one answer for every stage: the route sent a kind of job here that this stage does not do
+            return fail(request, new Failure(ErrorCode.UNSUPPORTED_JOB, "the " + stageName + " stage does not handle "
+                    + request.payload().kind() + " jobs"));
+        }
         // Awaited before the handler runs, although that costs a round trip on every hop: until the
         // broker has RUNNING the gateway's lease does not cover the job, so Kafka must still own the
         // request; once it has, the offset is committed and a crash while handling is the reaper's.
@@ -234,7 +259,7 @@ final class StageProcessor {
         committed.run();
         Heartbeat heartbeat = startHeartbeat(request);
         try {
-            return run(request, heartbeat);
+            return run(request, handler, heartbeat);
         } finally {
             if (heartbeat != null) {
                 heartbeat.stop();
@@ -242,7 +267,22 @@ final class StageProcessor {
         }
     }
 
-    private Outcome run(StageRequest request, Heartbeat heartbeat) {
+    private StageHandler<?> handlerFor(JobPayload payload) {
+        for (StageHandler<?> handler : handlers) {
+            if (handler.taskType().isInstance(payload.task())) {
+                return handler;
+            }
+        }
+        return null;
+    }
+
+    /** Calls the handler with the request's task as the type it takes (checked by {@link #handlerFor}). */
+    private static <T> StageOutcome handle(StageHandler<T> handler, StageRequest request, StageContext context)
+            throws StageException {
+        return handler.handle(request, handler.taskType().cast(request.payload().task()), context);
+    }
+
+    private Outcome run(StageRequest request, StageHandler<?> handler, Heartbeat heartbeat) {
         String jobId = request.jobId();
         AtomicInteger progressCounter = new AtomicInteger();
         Duration backoff = properties.retryBackoff();
@@ -252,7 +292,7 @@ final class StageProcessor {
             StageOutcome outcome = null;
             Failure failure;
             try {
-                outcome = handler.handle(request, context);
+                outcome = handle(handler, request, context);
                 failure = outcome == null
                         ? new Failure(ErrorCode.INTERNAL, "the " + stageName + " handler returned no outcome") : null;
             } catch (StageException e) {

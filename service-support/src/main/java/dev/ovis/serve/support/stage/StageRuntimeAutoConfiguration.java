@@ -1,5 +1,6 @@
 package dev.ovis.serve.support.stage;
 
+import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.kafka.KafkaSupportAutoConfiguration;
@@ -9,9 +10,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +29,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The stage runtime: for every {@link StageHandler} bean, a consumer of its stage's request topic
- * running the handler (see {@link StageListeners}); with none but {@code ovis.stage.name} set, an
+ * The stage runtime: for every stage with {@link StageHandler} beans, a consumer of its request
+ * topic running them (see {@link StageListeners}); with none but {@code ovis.stage.name} set, an
  * {@link UnavailableStageHandler} so the stage still answers. A gateway (no handler, no stage
  * name) gets nothing from here but an idle bean.
  */
@@ -59,7 +61,7 @@ public class StageRuntimeAutoConfiguration {
     }
 
     @Bean
-    StageListeners stageListeners(ObjectProvider<StageHandler> handlers, EnvelopeListenerFactory factory,
+    StageListeners stageListeners(ObjectProvider<StageHandler<?>> handlers, EnvelopeListenerFactory factory,
                                   EnvelopePublisher publisher, UnreadableRecordRecoverer unreadable,
                                   JobsNotToRun jobsNotToRun, StageProperties properties,
                                   OvisKafkaProperties kafkaProperties, ObjectProvider<MeterRegistry> meterRegistry,
@@ -67,17 +69,15 @@ public class StageRuntimeAutoConfiguration {
                                   @Value("${spring.application.name:ovis-serve}") String source,
                                   StageHeartbeats heartbeats) {
         MeterRegistry registry = meterRegistry.getIfAvailable(SimpleMeterRegistry::new);
-        Set<Object> seen = new HashSet<>();
         AtomicBoolean stopping = new AtomicBoolean();
-        List<StageProcessor> processors = handlers.orderedStream().map(handler -> {
-            if (!seen.add(handler.stage())) {
-                throw new IllegalStateException("two StageHandler beans serve the " + handler.stage() + " stage");
+        Map<Stage, List<StageHandler<?>>> byStage = new LinkedHashMap<>();
+        handlers.orderedStream().forEach(handler -> byStage.computeIfAbsent(handler.stage(), s -> new ArrayList<>()).add(handler));
+        List<StageProcessor> processors = byStage.entrySet().stream().map(entry -> {
+            if (properties.name() != null && properties.name() != entry.getKey()) {
+                log.warn("ovis.stage.name is {} but a handler serves {}", properties.name(), entry.getKey());
             }
-            if (properties.name() != null && properties.name() != handler.stage()) {
-                log.warn("ovis.stage.name is {} but a handler serves {}", properties.name(), handler.stage());
-            }
-            return new StageProcessor(handler, publisher, jobsNotToRun, properties,
-                    new StageMetrics(registry, handler.stage()), source, sendTimeout(kafkaProperties),
+            return new StageProcessor(entry.getValue(), publisher, jobsNotToRun, properties,
+                    new StageMetrics(registry, entry.getKey()), source, sendTimeout(kafkaProperties),
                     System::nanoTime, StageRuntimeAutoConfiguration::sleep, stopping::get, heartbeats.executor());
         }).toList();
         return new StageListeners(processors, factory, publisher, unreadable, jobsNotToRun, properties, source, stopping,

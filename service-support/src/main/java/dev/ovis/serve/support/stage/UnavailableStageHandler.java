@@ -10,7 +10,7 @@ import java.util.Locale;
  * bean, but {@code ovis.stage.name} is set): it fails every job with UNSUPPORTED_JOB and a clear
  * detail, so a job sent here is answered instead of waiting forever.
  */
-public final class UnavailableStageHandler implements StageHandler {
+public final class UnavailableStageHandler implements StageHandler<Object> {
 
     private final Stage stage;
 
@@ -23,8 +23,14 @@ public final class UnavailableStageHandler implements StageHandler {
         return stage;
     }
 
+    /** Every task: whatever the job, the answer is that the stage is missing. */
     @Override
-    public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
+    public Class<Object> taskType() {
+        return Object.class;
+    }
+
+    @Override
+    public StageOutcome handle(StageRequest request, Object task, StageContext context) throws StageException {
         String name = stage.name().toLowerCase(Locale.ROOT);
         throw new StageException(ErrorCode.UNSUPPORTED_JOB, "the " + name + " stage is not available in this deployment: "
                 + "the " + name + "-service runs without a handler for it (its capability is not built or not enabled)");

@@ -1,5 +1,6 @@
 package dev.ovis.serve.support.storage;
 
+import dev.ovis.serve.common.error.CodedException;
 import dev.ovis.serve.common.error.ErrorCode;
 import java.util.Objects;
 
@@ -8,7 +9,7 @@ import java.util.Objects;
  * {@code MEDIA_TOO_LARGE}, or {@code UNAVAILABLE} (transient: the store could not be reached or
  * answered with a server error). The stage runtime reports an uncaught one with its code.
  */
-public class ObjectStoreException extends RuntimeException {
+public class ObjectStoreException extends RuntimeException implements CodedException {
 
     private final ErrorCode code;
 
@@ -22,6 +23,7 @@ public class ObjectStoreException extends RuntimeException {
     }
 
     /** What a caller should report for this failure. */
+    @Override
     public ErrorCode code() {
         return code;
     }

@@ -22,6 +22,9 @@ import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.chat.ChatMessage;
 import dev.ovis.serve.common.chat.ContentPart;
 import dev.ovis.serve.common.chat.Role;
+import dev.ovis.serve.common.media.MediaRef;
+import dev.ovis.serve.common.ocr.OcrTask;
+import dev.ovis.serve.common.video.KeyframeTask;
 import dev.ovis.serve.support.kafka.PublishException;
 import dev.ovis.serve.support.storage.ObjectStoreException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,6 +39,9 @@ class StageProcessorTests {
 
     static final JobPayload CHAT = JobPayload.of(new ChatTask("tiny", List.of(
             new ChatMessage(Role.USER, List.of(ContentPart.text("hi")))), SamplingParams.REFERENCE, false));
+    static final MediaRef IMAGE = new MediaRef("ovis-media", "t/media/" + "a".repeat(64), "image/png", "a".repeat(64), 3);
+    static final JobPayload OCR = JobPayload.of(new OcrTask(IMAGE, List.of("eng"), null));
+    static final JobPayload KEYFRAMES = JobPayload.of(new KeyframeTask(IMAGE, null, 8, null));
     static final JobResult RESULT = JobResult.of(new ChatResult("tiny", "hello", FinishReason.STOP, new Usage(1, 1), null));
 
     private final RecordingPublisher publisher = new RecordingPublisher();
@@ -45,11 +51,12 @@ class StageProcessorTests {
     private final List<Duration> pauses = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private StageProcessor processor(StageHandler handler) {
+    private StageProcessor processor(StageHandler<?>... handlers) {
+        StageHandler<?> handler = handlers[0];
         StageProperties properties = new StageProperties(handler.stage(), 1, 3, Duration.ofMillis(100),
                 Duration.ofMinutes(30), Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(10), 100);
-        return new StageProcessor(handler, publisher, cancelled, properties, new StageMetrics(meters, handler.stage()),
+        return new StageProcessor(List.of(handlers), publisher, cancelled, properties, new StageMetrics(meters, handler.stage()),
                 "test-service", Duration.ofSeconds(1), clock::get, pause -> pauses.add(pause), stopping::get);
     }
 
@@ -57,15 +64,26 @@ class StageProcessorTests {
         return new StageRequest("job-1", "tenant", new Route(List.of(Stage.VISION, Stage.LLM)), stage, replyTo, CHAT);
     }
 
-    private static StageHandler handler(Stage stage, Handling handling) {
-        return new StageHandler() {
+    /** A handler of chat tasks. */
+    private static StageHandler<ChatTask> handler(Stage stage, Handling handling) {
+        return handler(stage, ChatTask.class, handling);
+    }
+
+    private static <T> StageHandler<T> handler(Stage stage, Class<T> taskType, Handling handling) {
+        return new StageHandler<>() {
             @Override
             public Stage stage() {
                 return stage;
             }
 
             @Override
-            public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
+            public Class<T> taskType() {
+                return taskType;
+            }
+
+            @Override
+            public StageOutcome handle(StageRequest request, T task, StageContext context) throws StageException {
+                assertThat(task).isSameAs(request.payload().task());
                 return handling.handle(request, context);
             }
         };
@@ -101,7 +119,7 @@ class StageProcessorTests {
         StageProperties properties = new StageProperties(Stage.LLM, 1, 3, Duration.ofMillis(100), Duration.ofMinutes(30),
                 Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMillis(50), 100);
         try (StageHeartbeats heartbeats = new StageHeartbeats()) {
-            StageHandler slow = handler(Stage.LLM, (request, context) -> {
+            StageHandler<ChatTask> slow = handler(Stage.LLM, (request, context) -> {
                 try {
                     Thread.sleep(400);
                 } catch (InterruptedException e) {
@@ -109,7 +127,7 @@ class StageProcessorTests {
                 }
                 return new StageOutcome.Complete(RESULT);
             });
-            new StageProcessor(slow, publisher, cancelled, properties, new StageMetrics(meters, Stage.LLM), "test-service",
+            new StageProcessor(List.of(slow), publisher, cancelled, properties, new StageMetrics(meters, Stage.LLM), "test-service",
                     Duration.ofSeconds(1), System::nanoTime, pause -> true, stopping::get, heartbeats.executor())
                     .process(request(Stage.LLM, null).redispatch(2));
             List<String> afterProcess = List.copyOf(publisher.ids());
@@ -278,7 +296,7 @@ class StageProcessorTests {
 
     @Test
     void streamedChunksGoToTheReplyToStreamTopicOrNowhere() {
-        StageHandler streaming = handler(Stage.LLM, (request, context) -> {
+        StageHandler<ChatTask> streaming = handler(Stage.LLM, (request, context) -> {
             context.stream(new StreamChunk("job-1", 0, "hel", null, false, null, null, null));
             context.stream(new StreamChunk("job-1", 1, "lo", null, true, FinishReason.STOP, new Usage(1, 2), null));
             return new StageOutcome.Complete(RESULT);
@@ -410,6 +428,70 @@ class StageProcessorTests {
 
         assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.UNSUPPORTED_JOB);
         assertThat(lastEvent().failure().detail()).startsWith("the ocr stage is not available in this deployment: ");
+    }
+
+    @Test
+    void aRequestOfAKindTheStageDoesNotHandleFailsWithTheOneUnsupportedJobOnEveryStage() {
+        for (Stage stage : Stage.values()) {
+            // given a stage whose handler takes chat tasks, and an OCR job routed to it
+            RecordingPublisher sent = new RecordingPublisher();
+            AtomicInteger runs = new AtomicInteger();
+            StageHandler<ChatTask> chatOnly = handler(stage, (request, context) -> {
+                runs.incrementAndGet();
+                return new StageOutcome.Complete(RESULT);
+            });
+            StageProperties properties = new StageProperties(stage, 1, 3, Duration.ofMillis(100), Duration.ofMinutes(30),
+                    Duration.ofMillis(250), 100, Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofSeconds(10), 100);
+            StageProcessor processor = new StageProcessor(List.of(chatOnly), sent, cancelled, properties,
+                    new StageMetrics(meters, stage), "test-service", Duration.ofSeconds(1), clock::get, pause -> true,
+                    stopping::get);
+
+            // when it arrives
+            processor.process(new StageRequest("job-1", "t", new Route(List.of(stage)), stage, null, OCR));
+
+            // then the runtime fails it, the same way on every stage, without running the handler
+            String name = stage.name().toLowerCase(java.util.Locale.ROOT);
+            assertThat(runs).hasValue(0);
+            assertThat(sent.ids()).containsExactly("job-1:" + name + ":failed");
+            JobEvent failed = (JobEvent) sent.sent.getLast().data();
+            assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(failed.failure().code()).isEqualTo(ErrorCode.UNSUPPORTED_JOB);
+            assertThat(failed.failure().detail()).isEqualTo("the " + name + " stage does not handle OCR jobs");
+        }
+    }
+
+    @Test
+    void aStageWithAHandlerPerKindRunsTheOneTakingTheTask() {
+        // given a stage taking chat and key-frame jobs, as the video stage does
+        List<String> ran = new ArrayList<>();
+        StageProcessor processor = processor(
+                handler(Stage.VIDEO, ChatTask.class, (request, context) -> {
+                    ran.add("chat");
+                    return new StageOutcome.Complete(RESULT);
+                }),
+                handler(Stage.VIDEO, KeyframeTask.class, (request, context) -> {
+                    ran.add("keyframes");
+                    return new StageOutcome.Complete(RESULT);
+                }));
+        Route video = new Route(List.of(Stage.VIDEO));
+
+        // when one job of each kind arrives
+        processor.process(new StageRequest("job-1", "t", video, Stage.VIDEO, null, KEYFRAMES));
+        processor.process(new StageRequest("job-2", "t", video, Stage.VIDEO, null, CHAT));
+        processor.process(new StageRequest("job-3", "t", video, Stage.VIDEO, null, OCR));
+
+        // then each ran its own handler, and the third kind failed as unsupported
+        assertThat(ran).containsExactly("keyframes", "chat");
+        assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.UNSUPPORTED_JOB);
+        assertThat(lastEvent().failure().detail()).isEqualTo("the video stage does not handle OCR jobs");
+    }
+
+    @Test
+    void twoHandlersOfOneStageTakingTheSameTasksAreRefused() {
+        assertThatThrownBy(() -> processor(handler(Stage.LLM, (request, context) -> null),
+                handler(Stage.LLM, (request, context) -> null)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("two StageHandler beans of the LLM stage take ChatTask tasks");
     }
 
     @Test

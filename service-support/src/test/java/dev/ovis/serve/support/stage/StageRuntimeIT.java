@@ -98,7 +98,7 @@ class StageRuntimeIT {
     @Autowired
     ObjectStore objectStore;
     @Autowired
-    List<StageHandler> handlers;
+    List<StageHandler<?>> handlers;
     @Autowired
     HealthEndpoint healthEndpoint;
     @Autowired
@@ -119,7 +119,7 @@ class StageRuntimeIT {
                 .until(() -> collected.forwarded(job), Optional::isPresent).orElseThrow();
         assertThat(forwarded.id()).isEqualTo(job + ":llm");
         assertThat(forwarded.data().stage()).isEqualTo(Stage.LLM);
-        assertThat(forwarded.data().payload().chat().messages().getFirst().parts().getFirst().text())
+        assertThat(((JobPayload.Chat) forwarded.data().payload()).task().messages().getFirst().parts().getFirst().text())
                 .isEqualTo("forward (seen by vision)");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(collected.eventIds(job)).containsExactly(job + ":vision:running", job + ":vision:forwarded"));
@@ -318,7 +318,7 @@ class StageRuntimeIT {
     }
 
     /** Behaviour by the request's text. */
-    static final class TestHandler implements StageHandler {
+    static final class TestHandler implements StageHandler<ChatTask> {
 
         static final Map<String, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
         /** Jobs of behaviour "hold" inside the handler, until named in {@link #RELEASE}. */
@@ -331,8 +331,13 @@ class StageRuntimeIT {
         }
 
         @Override
-        public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
-            String text = request.payload().chat().messages().getFirst().parts().getFirst().text();
+        public Class<ChatTask> taskType() {
+            return ChatTask.class;
+        }
+
+        @Override
+        public StageOutcome handle(StageRequest request, ChatTask task, StageContext context) throws StageException {
+            String text = task.messages().getFirst().parts().getFirst().text();
             int attempt = ATTEMPTS.computeIfAbsent(request.jobId(), id -> new AtomicInteger()).incrementAndGet();
             return switch (text) {
                 case "forward" -> new StageOutcome.Forward(payload(text + " (seen by vision)"));

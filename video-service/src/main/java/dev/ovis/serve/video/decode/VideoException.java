@@ -1,9 +1,10 @@
 package dev.ovis.serve.video.decode;
 
+import dev.ovis.serve.common.error.CodedException;
 import dev.ovis.serve.common.error.ErrorCode;
 
 /** A video that cannot be used, with the precise reason ({@code CORRUPT_MEDIA}, {@code VIDEO_LIMIT_EXCEEDED} …). */
-public class VideoException extends Exception {
+public class VideoException extends Exception implements CodedException {
 
     private final ErrorCode code;
 
@@ -12,6 +13,7 @@ public class VideoException extends Exception {
         this.code = code;
     }
 
+    @Override
     public ErrorCode code() {
         return code;
     }

@@ -83,10 +83,8 @@ public final class KeyframeExtractor {
             }
             progress.report(1, "selected " + keyframes.size() + " key frames");
             return new KeyframeResult(embedder.name(), decoded.frames().size(), decoded.info().duration(), keyframes);
-        } catch (VideoException e) {
-            throw new StageException(e.code(), e.getMessage(), e);
-        } catch (ObjectStoreException e) {
-            throw new StageException(e.code(), e.getMessage(), e);
+        } catch (VideoException | ObjectStoreException e) {
+            throw StageException.of(e);
         } catch (EmbeddingException e) {
             throw new StageException(ErrorCode.INTERNAL, "frame embedding failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -58,7 +58,12 @@ public class VideoConfiguration {
     }
 
     @Bean
-    VideoStageHandler videoStageHandler(KeyframeExtractor extractor) {
-        return new VideoStageHandler(extractor);
+    ChatVideoStageHandler chatVideoStageHandler(KeyframeExtractor extractor) {
+        return new ChatVideoStageHandler(extractor);
+    }
+
+    @Bean
+    KeyframesStageHandler keyframesStageHandler(KeyframeExtractor extractor) {
+        return new KeyframesStageHandler(extractor);
     }
 }

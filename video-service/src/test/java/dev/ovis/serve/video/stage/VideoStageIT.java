@@ -110,7 +110,7 @@ class VideoStageIT {
                 .until(() -> forwarded(job), Optional::isPresent).orElseThrow();
 
         assertThat(forwarded.id()).isEqualTo(job + ":vision");
-        List<ContentPart> parts = forwarded.data().payload().chat().messages().getFirst().parts();
+        List<ContentPart> parts = ((JobPayload.Chat) forwarded.data().payload()).task().messages().getFirst().parts();
         assertThat(parts).extracting(ContentPart::type).containsExactly(PartType.IMAGE, PartType.IMAGE, PartType.TEXT);
         assertThat(parts.subList(0, 2)).allMatch(p -> p.maxPartition() == 1 && p.frameTime() != null);
         assertThat(parts.get(0).frameTime()).isLessThan(parts.get(1).frameTime());

@@ -24,7 +24,7 @@ import java.util.List;
  * reports progress per image and forwards the job. A bad image fails the job naming it
  * ("image 2 of 3: …") with the decoder's code.
  */
-public final class VisionStageHandler implements StageHandler {
+public final class VisionStageHandler implements StageHandler<ChatTask> {
 
     /** Ovis2's default max_partition for a still image. */
     static final int DEFAULT_MAX_PARTITION = 9;
@@ -41,12 +41,12 @@ public final class VisionStageHandler implements StageHandler {
     }
 
     @Override
-    public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
-        ChatTask chat = request.payload().chat();
-        if (chat == null) {
-            throw new StageException(ErrorCode.UNSUPPORTED_JOB,
-                    "the vision stage handles chat jobs only, not " + request.payload().kind());
-        }
+    public Class<ChatTask> taskType() {
+        return ChatTask.class;
+    }
+
+    @Override
+    public StageOutcome handle(StageRequest request, ChatTask chat, StageContext context) throws StageException {
         long images = chat.messages().stream().flatMap(m -> m.parts().stream()).filter(p -> p.type() == PartType.IMAGE).count();
         int done = 0;
         List<ChatMessage> messages = new ArrayList<>(chat.messages().size());
@@ -80,10 +80,8 @@ public final class VisionStageHandler implements StageHandler {
                 : part.frameTime() != null ? 1 : DEFAULT_MAX_PARTITION;
         try {
             return embedder.embed(tenant, part.media(), maxPartition);
-        } catch (InvalidImageException e) {
-            throw new StageException(e.code(), which + ": " + e.getMessage(), e);
-        } catch (ObjectStoreException e) {
-            throw new StageException(e.code(), which + ": " + e.getMessage(), e);
+        } catch (InvalidImageException | ObjectStoreException e) {
+            throw StageException.of(which, e);
         } catch (TokenizationException e) {
             throw new StageException(e.shutdown() ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL, which + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

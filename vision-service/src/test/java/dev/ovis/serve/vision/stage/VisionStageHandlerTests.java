@@ -19,6 +19,7 @@ import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.model.ModelDirectory;
 import dev.ovis.serve.model.OnnxRuntimeOptions;
 import dev.ovis.serve.model.OnnxSessionFactory;
+import dev.ovis.serve.support.stage.StageContext;
 import dev.ovis.serve.support.stage.StageException;
 import dev.ovis.serve.support.stage.StageOutcome;
 import dev.ovis.serve.testing.InMemoryObjectStore;
@@ -73,9 +74,9 @@ class VisionStageHandlerTests {
         StageRequest request = request(List.of(ContentPart.text("Compare"), ContentPart.image(wide, 4), ContentPart.image(small, null), frame));
         RecordingStageContext context = new RecordingStageContext();
         // when
-        StageOutcome outcome = handler.handle(request, context);
+        StageOutcome outcome = handle(request, context);
         // then
-        List<ContentPart> parts = ((StageOutcome.Forward) outcome).payload().chat().messages().get(0).parts();
+        List<ContentPart> parts = ((JobPayload.Chat) ((StageOutcome.Forward) outcome).payload()).task().messages().get(0).parts();
         assertThat(parts.get(0).visual()).isNull();
         assertThat(parts.get(1).visual().layout()).isEqualTo(new ImageLayout(1, 1));
         assertThat(parts.get(2).visual().layout()).isEqualTo(new ImageLayout(1, 1));
@@ -89,10 +90,10 @@ class VisionStageHandlerTests {
     @Test
     void aRepeatedImageCostsNoSecondPass() throws Exception {
         StageRequest request = request(List.of(ContentPart.image(upload("conformance/images/vga.png"), 4)));
-        StageOutcome first = handler.handle(request, new RecordingStageContext());
+        StageOutcome first = handle(request, new RecordingStageContext());
         int puts = store.puts();
         RecordingStageContext again = new RecordingStageContext();
-        StageOutcome second = handler.handle(request, again);
+        StageOutcome second = handle(request, again);
         assertThat(store.puts()).isEqualTo(puts);
         assertThat(again.messages()).containsExactly("image 1 of 1 embedded (cached)");
         assertThat(((StageOutcome.Forward) second).payload()).isEqualTo(((StageOutcome.Forward) first).payload());
@@ -103,7 +104,7 @@ class VisionStageHandlerTests {
         MediaRef good = upload("conformance/images/pixel.png");
         MediaRef corrupt = store.putBytes("acme/media/corrupt", "\u0089PNG\r\n\u001a\nnot really".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "image/png");
         StageRequest request = request(List.of(ContentPart.image(good, null), ContentPart.image(corrupt, null), ContentPart.image(good, null)));
-        assertThatThrownBy(() -> handler.handle(request, new RecordingStageContext()))
+        assertThatThrownBy(() -> handle(request, new RecordingStageContext()))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT_MEDIA))
                 .hasMessageStartingWith("image 2 of 3: cannot decode PNG");
     }
@@ -111,7 +112,7 @@ class VisionStageHandlerTests {
     @Test
     void aBombFailsWithImageTooLarge() {
         MediaRef bomb = store.putBytes("acme/media/bomb", pngHeader(), "image/png");
-        assertThatThrownBy(() -> handler.handle(request(List.of(ContentPart.image(bomb, null))), new RecordingStageContext()))
+        assertThatThrownBy(() -> handle(request(List.of(ContentPart.image(bomb, null))), new RecordingStageContext()))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE))
                 .hasMessageStartingWith("image 1 of 1: PNG declares 40000x40000");
     }
@@ -119,7 +120,7 @@ class VisionStageHandlerTests {
     @Test
     void aMissingObjectFailsWithNotFound() {
         MediaRef missing = new MediaRef("test-bucket", "acme/media/gone", "image/png", "cd".repeat(32), 10);
-        assertThatThrownBy(() -> handler.handle(request(List.of(ContentPart.image(missing, null))), new RecordingStageContext()))
+        assertThatThrownBy(() -> handle(request(List.of(ContentPart.image(missing, null))), new RecordingStageContext()))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 
@@ -128,7 +129,7 @@ class VisionStageHandlerTests {
         RecordingStageContext context = new RecordingStageContext();
         context.cancel();
         StageRequest request = request(List.of(ContentPart.image(upload("conformance/images/pixel.png"), null)));
-        assertThatThrownBy(() -> handler.handle(request, context))
+        assertThatThrownBy(() -> handle(request, context))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
     }
 
@@ -137,6 +138,10 @@ class VisionStageHandlerTests {
             byte[] bytes = in.readAllBytes();
             return store.putBytes("acme/media/" + InMemoryObjectStore.sha256(bytes), bytes, "image/*");
         }
+    }
+
+    private StageOutcome handle(StageRequest request, StageContext context) throws StageException {
+        return handler.handle(request, ((JobPayload.Chat) request.payload()).task(), context);
     }
 
     private static StageRequest request(List<ContentPart> parts) {

@@ -90,7 +90,7 @@ class VisionStageIT {
         StageRequest forwarded = await().atMost(Duration.ofSeconds(90)).until(() -> find(Topics.LLM_REQUESTS, job, StageRequest.class),
                 Optional::isPresent).get();
         assertThat(forwarded.stage()).isEqualTo(Stage.LLM);
-        List<ContentPart> parts = forwarded.payload().chat().messages().get(0).parts();
+        List<ContentPart> parts = ((JobPayload.Chat) forwarded.payload()).task().messages().get(0).parts();
         VisualEmbeddings first = parts.get(0).visual();
         assertThat(first.layout()).isEqualTo(new ImageLayout(2, 2));
         assertThat(first.tensor().size()).isEqualTo(5L * 256 * first.hidden() * 4);

@@ -5,14 +5,11 @@ import dev.ovis.serve.common.chat.ChatTask;
 import dev.ovis.serve.common.chat.ContentPart;
 import dev.ovis.serve.common.chat.PartType;
 import dev.ovis.serve.common.chat.Role;
-import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobPayload;
-import dev.ovis.serve.common.job.JobResult;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.common.video.Keyframe;
 import dev.ovis.serve.common.video.KeyframeResult;
-import dev.ovis.serve.common.video.KeyframeTask;
 import dev.ovis.serve.support.stage.StageContext;
 import dev.ovis.serve.support.stage.StageException;
 import dev.ovis.serve.support.stage.StageHandler;
@@ -22,16 +19,16 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The VIDEO stage. A KEYFRAMES job completes with the selected frames. In a CHAT job every VIDEO
+ * The VIDEO stage for a CHAT job ({@link KeyframesStageHandler} does KEYFRAMES jobs): every VIDEO
  * part becomes IMAGE parts of its key frames — in temporal order, {@code maxPartition} 1, with
  * their times — and the job goes on to the vision stage; the user's text steers relevance (all
  * user turns joined by newlines, as the reference does).
  */
-public final class VideoStageHandler implements StageHandler {
+public final class ChatVideoStageHandler implements StageHandler<ChatTask> {
 
     private final KeyframeExtractor extractor;
 
-    public VideoStageHandler(KeyframeExtractor extractor) {
+    public ChatVideoStageHandler(KeyframeExtractor extractor) {
         this.extractor = extractor;
     }
 
@@ -41,19 +38,13 @@ public final class VideoStageHandler implements StageHandler {
     }
 
     @Override
-    public StageOutcome handle(StageRequest request, StageContext context) throws StageException {
-        JobPayload payload = request.payload();
-        return switch (payload.kind()) {
-            case KEYFRAMES -> {
-                KeyframeTask task = payload.keyframes();
-                KeyframeResult result = extractor.extract(request.tenant(), task.media(), task.question(),
-                        task.frames(), task.segmentSize(), context, 0, 1);
-                yield StageOutcome.complete(JobResult.of(result));
-            }
-            case CHAT -> StageOutcome.forward(JobPayload.of(replaceVideos(request.tenant(), payload.chat(), context)));
-            default -> throw new StageException(ErrorCode.UNSUPPORTED_JOB,
-                    "the video stage handles chat and key-frame jobs, not " + payload.kind());
-        };
+    public Class<ChatTask> taskType() {
+        return ChatTask.class;
+    }
+
+    @Override
+    public StageOutcome handle(StageRequest request, ChatTask task, StageContext context) throws StageException {
+        return StageOutcome.forward(JobPayload.of(replaceVideos(request.tenant(), task, context)));
     }
 
     private ChatTask replaceVideos(String tenant, ChatTask chat, StageContext context) throws StageException {
@@ -79,8 +70,7 @@ public final class VideoStageHandler implements StageHandler {
                     result = extractor.extract(tenant, part.media(), question, part.frames(), null, context,
                             (double) done / videos, (done + 1.0) / videos);
                 } catch (StageException e) {
-                    throw videos > 1 ? new StageException(e.code(),
-                            "video " + (done + 1) + " of " + videos + ": " + e.detail(), e) : e;
+                    throw videos > 1 ? StageException.of("video " + (done + 1) + " of " + videos, e) : e;
                 }
                 for (Keyframe frame : result.frames()) {
                     parts.add(new ContentPart(PartType.IMAGE, null, frame.image(), 1, null, frame.timestamp(), null));
