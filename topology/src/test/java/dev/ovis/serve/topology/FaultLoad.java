@@ -47,7 +47,17 @@ final class FaultLoad {
         boolean answered() {
             return answer != null;
         }
+
+        /** A request whose gateway was SIGKILLed while it was in flight: cut with the process, not lost by the suite. */
+        Outcome cutByKill() {
+            return new Outcome(group, null, KILLED_GATEWAY + failure, refusals, detail);
+        }
     }
+
+    /** The failure prefix of a request cut by its gateway's SIGKILL. */
+    static final String KILLED_GATEWAY = "KILLED GATEWAY: ";
+    /** Rounds over every gateway while all refuse connections (each after a pause) before giving up. */
+    private static final int CONNECT_ROUNDS = 60;
 
     private final List<String> gateways;
     private final String apiKey;
@@ -59,6 +69,10 @@ final class FaultLoad {
             .connectTimeout(Duration.ofSeconds(5)).build();
     final AtomicInteger finished = new AtomicInteger();
     final Map<String, AtomicInteger> refusalsByStatus = new ConcurrentHashMap<>();
+    /** When the SIGKILL of each killed gateway was sent, and when its process had gone (nanoTime), by URL. */
+    private final Map<String, Long> killsSent = new ConcurrentHashMap<>();
+    private final Map<String, Long> killsDone = new ConcurrentHashMap<>();
+    final AtomicInteger failedOver = new AtomicInteger();
 
     FaultLoad(List<String> gateways, String apiKey, Path repository) throws IOException, InterruptedException {
         this.gateways = List.copyOf(gateways);
@@ -70,30 +84,75 @@ final class FaultLoad {
         this.model = JSON.readTree(models.body()).get("data").get(0).get("id").asString();
     }
 
-    /** Request {@code i}: its kind is {@code i % 6}, its gateway {@code i % gateways}. */
+    /**
+     * SIGKILLs a gateway through {@code kill} (which returns once the process is gone): requests in
+     * flight on it until then are cut with it. Their clients may see the cut before {@code kill}
+     * returns, so the start is recorded first.
+     */
+    void killGateway(String url, Runnable kill) {
+        killsSent.put(url, System.nanoTime());
+        kill.run();
+        killsDone.put(url, System.nanoTime());
+    }
+
+    /**
+     * Request {@code i}: its kind is {@code i % 6}, its gateway {@code i % gateways}. A gateway that
+     * refuses the connection (killed, not back yet) is passed over for the next, as a load balancer
+     * would; a request cut because its gateway was killed while it was in flight is marked so.
+     */
     Outcome run(int i) {
-        String gateway = gateways.get(i % gateways.size());
-        String prompt = PROMPTS[(i / 6) % PROMPTS.length];
         try {
-            return switch (i % 6) {
-                case 0 -> chat(gateway, "text:" + prompt, textChat(prompt, false, null), false);
-                case 1 -> chat(gateway, "text:" + prompt, textChat(prompt, true, null), true);
-                case 2 -> chat(gateway, "sampled:" + prompt, textChat(prompt, true, 7L), true);
-                case 3 -> chat(gateway, "image", imageChat((i / 6) % 2 == 0), (i / 6) % 2 == 0);
-                case 4 -> job(gateway, "ocr", "/v1/ocr", "{\"image\": \"" + ocrImage + "\"}", "ocr",
-                        r -> r.get("text").asString());
-                default -> job(gateway, "keyframes", "/v1/video/keyframes",
-                        "{\"video\": \"" + video + "\", \"question\": \"what is shown?\", \"frames\": 2}", "keyframes",
-                        r -> r.get("frames").valueStream().map(f -> f.get("index").asString()).toList().toString());
-            };
-        } catch (IOException e) {
-            return new Outcome(group(i), null, "i/o: " + e, 0);
+            int first = i % gateways.size();
+            for (int k = 0; ; k++) {
+                String gateway = gateways.get((first + k) % gateways.size());
+                long start = System.nanoTime();
+                try {
+                    Outcome outcome = send(i, gateway);
+                    return outcome.answered() || !killedSince(gateway, start) ? outcome : outcome.cutByKill();
+                } catch (java.net.ConnectException e) {
+                    if (k + 1 >= gateways.size() * CONNECT_ROUNDS) {
+                        return new Outcome(group(i), null, "i/o: no gateway accepts a connection: " + e, 0);
+                    }
+                    failedOver.incrementAndGet();
+                    if ((k + 1) % gateways.size() == 0) {
+                        Thread.sleep(500);
+                    }
+                } catch (IOException e) {
+                    Outcome failed = new Outcome(group(i), null, "i/o: " + e, 0);
+                    return killedSince(gateway, start) ? failed.cutByKill() : failed;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(group(i), null, "interrupted", 0);
         } finally {
             finished.incrementAndGet();
         }
+    }
+
+    /** Whether the request that started at {@code start} and has just failed was in flight when its gateway was killed. */
+    private boolean killedSince(String gateway, long start) {
+        Long sent = killsSent.get(gateway);
+        if (sent == null) {
+            return false;
+        }
+        Long done = killsDone.get(gateway);
+        return done == null || start <= done;
+    }
+
+    private Outcome send(int i, String gateway) throws IOException, InterruptedException {
+        String prompt = PROMPTS[(i / 6) % PROMPTS.length];
+        return switch (i % 6) {
+            case 0 -> chat(gateway, "text:" + prompt, textChat(prompt, false, null), false);
+            case 1 -> chat(gateway, "text:" + prompt, textChat(prompt, true, null), true);
+            case 2 -> chat(gateway, "sampled:" + prompt, textChat(prompt, true, 7L), true);
+            case 3 -> chat(gateway, "image", imageChat((i / 6) % 2 == 0), (i / 6) % 2 == 0);
+            case 4 -> job(gateway, "ocr", "/v1/ocr", "{\"image\": \"" + ocrImage + "\"}", "ocr",
+                    r -> r.get("text").asString());
+            default -> job(gateway, "keyframes", "/v1/video/keyframes",
+                    "{\"video\": \"" + video + "\", \"question\": \"what is shown?\", \"frames\": 2}", "keyframes",
+                    r -> r.get("frames").valueStream().map(f -> f.get("index").asString()).toList().toString());
+        };
     }
 
     private static String group(int i) {
@@ -231,12 +290,15 @@ final class FaultLoad {
                              Function<JsonNode, String> answer, int refusals)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        int polled = gateways.indexOf(gateway);
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response;
             try {
-                response = get(gateway, "/v1/jobs/" + id);
+                response = get(gateways.get(polled), "/v1/jobs/" + id);
             } catch (IOException e) {
-                Thread.sleep(500); // a gateway may be busy reconnecting to PostgreSQL
+                // killed, or busy reconnecting to PostgreSQL: any gateway knows the job
+                polled = (polled + 1) % gateways.size();
+                Thread.sleep(500);
                 continue;
             }
             if (response.statusCode() == 200) {

@@ -32,8 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Jobs through two gateways of the multi-process topology while an llm worker and the vision
- * worker are killed with SIGKILL and started again, then the broker and PostgreSQL are restarted
- * once each. Every accepted job must reach a terminal state, no client may see a duplicated or
+ * worker are killed with SIGKILL and started again, the broker and PostgreSQL are restarted once
+ * each, then one gateway, the OCR and the video worker are killed and started again. Requests in
+ * flight on the killed gateway are cut with it (their jobs must still end); while it is down, its
+ * clients go to the other gateway, as behind a load balancer. Every accepted job must reach a terminal state, no client may see a duplicated or
  * spliced answer (every answer of a group of identical requests is the same), and nothing may be
  * left QUEUED or RUNNING. Prints the counts; {@code -Dovis.fault.jobs=N} sizes it (default 1000, as
  * about 4 minutes on two cores), {@code -Dovis.fault.infra=false} leaves the broker and PostgreSQL
@@ -87,6 +89,13 @@ class TopologyFaultIT {
                     fault(load, 0.45, "restart kafka", () -> topology.restart("kafka"), faultLog);
                     fault(load, 0.60, "restart postgres", () -> topology.restart("postgres"), faultLog);
                 }
+                fault(load, 0.70, "SIGKILL gateway-2",
+                        () -> load.killGateway(gatewayUrl("gateway-2"), () -> topology.kill("gateway-2")), faultLog);
+                fault(load, 0.70, "start gateway-2", () -> topology.startAgain("gateway-2"), faultLog);
+                fault(load, 0.78, "SIGKILL ocr-1", () -> topology.kill("ocr-1"), faultLog);
+                fault(load, 0.78, "start ocr-1", () -> topology.startAgain("ocr-1"), faultLog);
+                fault(load, 0.84, "SIGKILL video-1", () -> topology.kill("video-1"), faultLog);
+                fault(load, 0.84, "start video-1", () -> topology.startAgain("video-1"), faultLog);
             } finally {
                 faultsDone.countDown();
             }
@@ -127,6 +136,7 @@ class TopologyFaultIT {
         long spliced = answersByGroup.values().stream().mapToLong(a -> a.size() - 1).sum();
         long duplicated = outcomes.stream().filter(o -> o.failure() != null && o.failure().startsWith("DUPLICATE")).count();
         long lost = outcomes.stream().filter(o -> !o.answered() && lostFailure(o.failure())).count();
+        long cutByKill = outcomes.stream().filter(o -> !o.answered() && o.failure().startsWith(FaultLoad.KILLED_GATEWAY)).count();
         long succeeded = outcomes.stream().filter(FaultLoad.Outcome::answered).count();
         Map<String, Long> failures = outcomes.stream().filter(o -> !o.answered())
                 .collect(Collectors.groupingBy(FaultLoad.Outcome::failure, TreeMap::new, Collectors.counting()));
@@ -136,15 +146,17 @@ class TopologyFaultIT {
                   jobs accepted (rows): %d, by status: %s
                   jobs retried (attempts > 1): %d
                   client answers: %d succeeded, failed with reason: %s
-                  refusals retried by clients (status: count): %s
+                  refusals retried by clients (status: count): %s; requests passed to the other gateway (connection refused): %d
+                  requests cut by the SIGKILL of their gateway (in flight then; their jobs still end): %d
                   duplicates: %d (stream) + %d (second distinct answer in a group), lost (no answer, a cut stream): %d, unfinished rows: %d
                 %n""", JOBS, seconds, topology.gatewayUrls().size(), faultLog, accepted, statuses, retried, succeeded,
-                failures, load.refusalsByStatus, duplicated, spliced, lost, unfinished);
+                failures, load.refusalsByStatus, load.failedOver.get(), cutByKill, duplicated, spliced, lost, unfinished);
 
         outcomes.stream().filter(o -> !o.answered()).limit(30)
                 .forEach(o -> System.out.println("  failed: " + o.group() + ": " + o.failure() + " " + o.detail()));
 
-        assertThat(faultLog).as("every fault happened").hasSize(INFRA_FAULTS ? 6 : 4);
+        assertThat(faultLog).as("every fault happened").hasSize(INFRA_FAULTS ? 12 : 10);
+        assertThat(cutByKill).as("only requests in flight on the killed gateway are cut with it").isLessThanOrEqualTo(CLIENTS);
         assertThat(unfinished).as("jobs left QUEUED or RUNNING").isZero();
         assertThat(lost).as("requests that never got an answer: " + failures).isZero();
         assertThat(duplicated).as("streams with a repeated end: " + failures).isZero();
@@ -157,6 +169,10 @@ class TopologyFaultIT {
     /** No answer and no reason from the suite: a timeout, a dropped connection, a job never ended. */
     private static boolean lostFailure(String failure) {
         return failure.startsWith("i/o") || failure.startsWith("CUT") || failure.startsWith("no terminal state") || failure.startsWith("interrupted");
+    }
+
+    private static String gatewayUrl(String name) {
+        return "http://127.0.0.1:" + topology.member(name).port();
     }
 
     private static void fault(FaultLoad load, double atFraction, String name, Runnable action, List<String> log) {
