@@ -51,7 +51,7 @@ class ScalingPolicyTests {
             KedaScaledObject so = scalers.getFirst();
             Map<String, String> kafka = so.kafkaTrigger();
             assertThat(kafka).as(name + " kafka trigger").isNotNull();
-            assertThat(kafka).containsEntry("topic", Topics.requests(stage))
+            assertThat(kafka).containsEntry("topic", Topics.requests(stage).name())
                     // StageListeners: group "ovis-" + stage
                     .containsEntry("consumerGroup", "ovis-" + name)
                     .containsEntry("offsetResetPolicy", "earliest")
