@@ -16,6 +16,7 @@ import dev.ovis.serve.gateway.TestMedia;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopeSerializer;
 import dev.ovis.serve.testing.TopicRecorder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -122,6 +123,25 @@ class OutboxRelayIT extends GatewayIntegrationTest {
             assertThat(sent).isEqualTo(stored(jobId));
             assertThat(sent).isEqualTo(new EnvelopeSerializer(new EnvelopeJson()).serialize(Topics.OCR_REQUESTS.name(),
                     requests.envelopes(Topics.OCR_REQUESTS, jobId).getFirst()));
+        }
+    }
+
+    @Test
+    void aStoredEnvelopeIsSentByteForByteNotReadAndWrittenAgain() throws Exception {
+        // given a row in another key order and spacing than the serializer's (as jsonb kept rows before V7)
+        String jobId = "verbatim-" + UUID.randomUUID();
+        byte[] stored = """
+                {"subject": "%s", "id": "%s:cancel", "type": "ovis.control.cancel", "source": "gateway-service",
+                 "time": "2026-11-26T07:00:00Z", "data": {"reason": "as stored", "jobId": "%s"}}"""
+                .formatted(jobId, jobId, jobId).getBytes(StandardCharsets.UTF_8);
+        jdbc.sql("insert into outbox (topic, message_key, envelope) values (?, ?, ?)")
+                .params(Topics.CONTROL.name(), jobId, stored).update();
+
+        // then the broker gets exactly those bytes, and they read as the envelope they are
+        try (TopicRecorder control = new TopicRecorder(Topics.CONTROL)) {
+            await().atMost(WAIT).until(() -> !control.records(Topics.CONTROL, jobId).isEmpty());
+            assertThat(control.records(Topics.CONTROL, jobId).getFirst().value()).isEqualTo(stored);
+            assertThat(control.envelopes(Topics.CONTROL, jobId).getFirst().data()).isEqualTo(new CancelRequest(jobId, "as stored"));
         }
     }
 
