@@ -64,7 +64,7 @@ class ScalingPolicyTests {
             assertThat(max).isGreaterThanOrEqualTo(2);
 
             StrimziKafkaTopic topic = r.all(StrimziKafkaTopic.class).stream()
-                    .filter(t -> t.topic().equals(Topics.requests(stage))).findFirst()
+                    .filter(t -> t.topic().equals(Topics.requests(stage).name())).findFirst()
                     .orElseThrow(() -> new AssertionError("no KafkaTopic for " + Topics.requests(stage)));
             int consumers = max * concurrency(r.get(Deployment.class, name), stage);
             assertThat(topic.spec().partitions())
@@ -102,7 +102,7 @@ class ScalingPolicyTests {
         assertThat(r.all(StrimziKafkaTopic.class))
                 .allSatisfy(t -> assertThat(t.metadata().getLabels()).containsKey("strimzi.io/cluster"));
         StrimziKafkaTopic models = r.all(StrimziKafkaTopic.class).stream()
-                .filter(t -> t.topic().equals(Topics.MODELS)).findFirst().orElseThrow();
+                .filter(t -> t.topic().equals(Topics.MODELS.name())).findFirst().orElseThrow();
         assertThat(models.spec().config()).containsEntry("cleanup.policy", "compact");
     }
 

@@ -171,7 +171,7 @@ class JobLeaseIT extends GatewayIntegrationTest {
         DeadLetter letter = recorder.envelopes(Topics.DEAD_LETTERS, jobId).getFirst().data();
         assertThat(letter.reason()).isEqualTo(failed.failure().detail());
         assertThat(letter.origin()).isEqualTo("gateway job reaper");
-        assertThat(letter.topic()).isEqualTo(Topics.LLM_REQUESTS);
+        assertThat(letter.topic()).isEqualTo(Topics.LLM_REQUESTS.name());
         assertThat(letter.recordType()).isEqualTo(EventTypes.STAGE_REQUEST);
         Envelope<StageRequest> request = envelopes.mapper().readValue(letter.record(), envelopes.envelopeOf(StageRequest.class));
         assertThat(request.id()).isEqualTo(jobId + ":llm@3");
