@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.job.Stage;
 import io.fabric8.kubernetes.api.model.Container;
@@ -93,8 +94,11 @@ class ScalingPolicyTests {
         Rendered r = Rendered.overlay("production");
         List<String> defined = r.all(StrimziKafkaTopic.class).stream().map(StrimziKafkaTopic::topic).toList();
         List<String> expected = new ArrayList<>();
+        // every fixed topic: the envelope topics (Topic) and the batch topics (plain names)
         for (Field f : Topics.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+            if (Modifier.isStatic(f.getModifiers()) && f.get(null) instanceof Topic<?> topic) {
+                expected.add(topic.name());
+            } else if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 expected.add((String) f.get(null));
             }
         }

@@ -36,8 +36,8 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
  * publishers ({@code KafkaTemplate<String, Object>}: envelopes, or envelope bytes serialized
  * earlier; key = job id, acks=all), the {@link EnvelopePublisher}, the {@link
  * EnvelopeListenerFactory} that builds consumers from a {@link Topic}, and the suite's topics
- * (created at start-up by Boot's {@link KafkaAdmin}). Runs before Boot's Kafka auto-configuration so that its
- * template and producer factory take the place of Boot's untyped ones.
+ * (created at start-up by Boot's {@link KafkaAdmin}). Runs before Boot's Kafka auto-configuration
+ * so that its template and producer factory take the place of Boot's untyped ones.
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({KafkaProperties.class, OvisKafkaProperties.class})
