@@ -22,6 +22,7 @@ public record Topic<T>(String name, Class<T> payloadType) {
         Objects.requireNonNull(payloadType, "payloadType");
     }
 
+    /** The name: a topic reads as its name in log lines, span names and messages. */
     @Override
     public String toString() {
         return name;
