@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.job.Stage;
 import io.fabric8.kubernetes.api.model.Container;
@@ -51,7 +52,7 @@ class ScalingPolicyTests {
             KedaScaledObject so = scalers.getFirst();
             Map<String, String> kafka = so.kafkaTrigger();
             assertThat(kafka).as(name + " kafka trigger").isNotNull();
-            assertThat(kafka).containsEntry("topic", Topics.requests(stage))
+            assertThat(kafka).containsEntry("topic", Topics.requests(stage).name())
                     // StageListeners: group "ovis-" + stage
                     .containsEntry("consumerGroup", "ovis-" + name)
                     .containsEntry("offsetResetPolicy", "earliest")
@@ -64,7 +65,7 @@ class ScalingPolicyTests {
             assertThat(max).isGreaterThanOrEqualTo(2);
 
             StrimziKafkaTopic topic = r.all(StrimziKafkaTopic.class).stream()
-                    .filter(t -> t.topic().equals(Topics.requests(stage))).findFirst()
+                    .filter(t -> t.topic().equals(Topics.requests(stage).name())).findFirst()
                     .orElseThrow(() -> new AssertionError("no KafkaTopic for " + Topics.requests(stage)));
             int consumers = max * concurrency(r.get(Deployment.class, name), stage);
             assertThat(topic.spec().partitions())
@@ -93,8 +94,11 @@ class ScalingPolicyTests {
         Rendered r = Rendered.overlay("production");
         List<String> defined = r.all(StrimziKafkaTopic.class).stream().map(StrimziKafkaTopic::topic).toList();
         List<String> expected = new ArrayList<>();
+        // every fixed topic: the envelope topics (Topic) and the batch topics (plain names)
         for (Field f : Topics.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+            if (Modifier.isStatic(f.getModifiers()) && f.get(null) instanceof Topic<?> topic) {
+                expected.add(topic.name());
+            } else if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 expected.add((String) f.get(null));
             }
         }
@@ -102,7 +106,7 @@ class ScalingPolicyTests {
         assertThat(r.all(StrimziKafkaTopic.class))
                 .allSatisfy(t -> assertThat(t.metadata().getLabels()).containsKey("strimzi.io/cluster"));
         StrimziKafkaTopic models = r.all(StrimziKafkaTopic.class).stream()
-                .filter(t -> t.topic().equals(Topics.MODELS)).findFirst().orElseThrow();
+                .filter(t -> t.topic().equals(Topics.MODELS.name())).findFirst().orElseThrow();
         assertThat(models.spec().config()).containsEntry("cleanup.policy", "compact");
     }
 

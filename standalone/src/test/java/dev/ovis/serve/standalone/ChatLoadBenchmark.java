@@ -24,6 +24,7 @@ import dev.ovis.serve.common.chat.ContentPart;
 import dev.ovis.serve.common.chat.Role;
 import dev.ovis.serve.common.chat.ChatTask;
 import dev.ovis.serve.common.chat.SamplingParams;
+import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.job.JobPayload;
 import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.Stage;
@@ -245,10 +246,9 @@ class ChatLoadBenchmark {
             var submit = first(spans, "job submit");
             var relay = first(spans, "outbox publish " + Topics.requests(Stage.LLM));
             var process = first(spans, Topics.requests(Stage.LLM) + " process");
-            var answer = spans.stream().filter(span -> span.name().startsWith("ovis.stream.v1.") && span.name().endsWith(" send"))
-                    .reduce((a, b) -> b).orElse(null);
+            var answer = spans.stream().filter(span -> onAStreamTopic(span, " send")).reduce((a, b) -> b).orElse(null);
             var back = spans.stream().filter(span -> span.service().equals("gateway-service")
-                    && span.name().startsWith("ovis.stream.v1.") && span.name().endsWith(" process")).reduce((a, b) -> b).orElse(null);
+                    && onAStreamTopic(span, " process")).reduce((a, b) -> b).orElse(null);
             if (root == null || submit == null || relay == null || process == null || answer == null || back == null) {
                 continue;
             }
@@ -297,5 +297,12 @@ class ChatLoadBenchmark {
         System.out.println("BENCH " + line);
         Files.writeString(Path.of("target", "chat-load-benchmark.txt"), line + "\n", StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
+    }
+
+    /** Whether a span is a Kafka span ({@code "<topic> send"}, {@code "<topic> process"}) on a gateway's stream topic. */
+    private static boolean onAStreamTopic(RecentSpans.SpanView span, String suffix) {
+        String name = span.name();
+        return name.endsWith(suffix) && Topics.named(name.substring(0, name.length() - suffix.length()))
+                .filter(topic -> topic.payloadType() == StreamChunk.class).isPresent();
     }
 }

@@ -1,10 +1,12 @@
 package dev.ovis.serve.testing;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +34,12 @@ public final class TopicRecorder implements AutoCloseable {
     private final Thread poller;
     private volatile boolean closed;
 
+    /** Records the envelope topics {@code topics}. */
+    public TopicRecorder(Topic<?>... topics) {
+        this(Arrays.stream(topics).map(Topic::name).toArray(String[]::new));
+    }
+
+    /** Records topics by name: the batch topics, whose values are not envelopes. */
     public TopicRecorder(String... topics) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
@@ -66,16 +74,21 @@ public final class TopicRecorder implements AutoCloseable {
         return received.stream().filter(r -> r.topic().equals(topic) && Objects.equals(key, r.key())).toList();
     }
 
-    /** The envelopes received so far on {@code topic}, in arrival order. */
-    public <T> List<Envelope<T>> envelopes(String topic, Class<T> payload) {
-        return received.stream().filter(r -> r.topic().equals(topic))
-                .map(r -> JSON.mapper().<Envelope<T>>readValue(r.value(), JSON.envelopeOf(payload)))
+    /** The records received so far on {@code topic} under record key {@code key}. */
+    public List<ConsumerRecord<String, byte[]>> records(Topic<?> topic, String key) {
+        return records(topic.name(), key);
+    }
+
+    /** The envelopes received so far on {@code topic}, read as its payload type, in arrival order. */
+    public <T> List<Envelope<T>> envelopes(Topic<T> topic) {
+        return received.stream().filter(r -> r.topic().equals(topic.name()))
+                .map(r -> JSON.mapper().<Envelope<T>>readValue(r.value(), JSON.envelopeOf(topic)))
                 .toList();
     }
 
     /** The envelopes received so far on {@code topic} whose subject (the job id) is {@code subject}. */
-    public <T> List<Envelope<T>> envelopes(String topic, Class<T> payload, String subject) {
-        return envelopes(topic, payload).stream().filter(envelope -> envelope.subject().equals(subject)).toList();
+    public <T> List<Envelope<T>> envelopes(Topic<T> topic, String subject) {
+        return envelopes(topic).stream().filter(envelope -> envelope.subject().equals(subject)).toList();
     }
 
     /** A record's value as UTF-8 text. */

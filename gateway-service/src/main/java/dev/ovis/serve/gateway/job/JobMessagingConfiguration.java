@@ -1,5 +1,6 @@
 package dev.ovis.serve.gateway.job;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.envelope.Envelope;
@@ -59,7 +60,7 @@ class JobMessagingConfiguration {
 
     @Bean
     NewTopic gatewayStreamTopic(GatewayProperties properties) {
-        return TopicBuilder.name(Topics.stream(properties.instanceId())).partitions(1).build();
+        return TopicBuilder.name(Topics.stream(properties.instanceId()).name()).partitions(1).build();
     }
 
     @Bean
@@ -78,7 +79,7 @@ class JobMessagingConfiguration {
         errors.setCommitRecovered(true);
         // null: the default (bounded) back-off
         errors.setBackOffFunction((record, error) -> ProblemExceptionHandler.databaseUnreachable(error) ? unreachable : null);
-        ConcurrentMessageListenerContainer<String, Envelope<JobEvent>> container = container(factory, JobEvent.class,
+        ConcurrentMessageListenerContainer<String, Envelope<JobEvent>> container = container(factory,
                 Topics.JOB_EVENTS, GROUP, "earliest", rejected, new JobEventsListener(jobs));
         container.setCommonErrorHandler(errors);
         return container;
@@ -89,24 +90,24 @@ class JobMessagingConfiguration {
                                                                                             JobService jobs,
                                                                                             GatewayProperties properties) {
         // chunks older than this instance's start have no client waiting for them: start at the end
-        return container(factory, StreamChunk.class, Topics.stream(properties.instanceId()),
+        return container(factory, Topics.stream(properties.instanceId()),
                 GROUP + "-" + properties.instanceId(), "latest", EnvelopeListenerFactory.defaultBackOff(),
                 new StreamChunksListener(jobs));
     }
 
     private static <T> ConcurrentMessageListenerContainer<String, Envelope<T>> container(
-            EnvelopeListenerFactory factory, Class<T> payload, String topic, String group, String offsetReset,
+            EnvelopeListenerFactory factory, Topic<T> topic, String group, String offsetReset,
             BackOff backOff, MessageListener<String, Envelope<T>> listener) {
-        ContainerProperties properties = new ContainerProperties(topic);
+        ContainerProperties properties = new ContainerProperties(topic.name());
         properties.setGroupId(group);
         properties.setAckMode(ContainerProperties.AckMode.RECORD);
         properties.setMessageListener(listener);
         // a CONSUMER span continuing the record's traceparent: the way back to the client shows in the trace
         properties.setObservationEnabled(true);
         ConcurrentMessageListenerContainer<String, Envelope<T>> container = new ConcurrentMessageListenerContainer<>(
-                factory.consumerFactory(payload, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset)), properties);
+                factory.consumerFactory(topic, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset)), properties);
         container.setCommonErrorHandler(factory.errorHandler(backOff));
-        container.setBeanName(group + "-" + topic);
+        container.setBeanName(group + "-" + topic.name());
         return container;
     }
 }

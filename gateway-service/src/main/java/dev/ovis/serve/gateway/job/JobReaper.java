@@ -118,7 +118,7 @@ public class JobReaper implements SmartLifecycle {
                     job.id(), last);
             outbox.append(Topics.DEAD_LETTERS, Envelope.withId(job.id() + ":dead-letter", EventTypes.DEAD_LETTER,
                     JobService.SOURCE, job.id(), new DeadLetter(job.id(), reason, "gateway job reaper",
-                            Topics.requests(last.stage()), EventTypes.STAGE_REQUEST,
+                            Topics.requests(last.stage()).name(), EventTypes.STAGE_REQUEST,
                             envelopes.mapper().writeValueAsString(request))));
             lost.increment();
             log.warn("Job {}: failed, {}", job.id(), reason);

@@ -32,7 +32,7 @@ class ModelCatalogConfiguration {
     ConcurrentMessageListenerContainer<String, Envelope<ModelInfo>> modelAnnouncementsContainer(
             EnvelopeListenerFactory factory, ModelCatalog catalog, GatewayProperties properties) {
         String group = "ovis-gateway-models-" + properties.instanceId() + "-" + UUID.randomUUID();
-        ContainerProperties container = new ContainerProperties(Topics.MODELS);
+        ContainerProperties container = new ContainerProperties(Topics.MODELS.name());
         container.setGroupId(group);
         container.setAckMode(ContainerProperties.AckMode.RECORD);
         // observed like every listener of the gateway (one kind of spring.kafka.listener meter per registry)
@@ -43,7 +43,7 @@ class ModelCatalogConfiguration {
             }
         });
         ConcurrentMessageListenerContainer<String, Envelope<ModelInfo>> listener = new ConcurrentMessageListenerContainer<>(
-                factory.consumerFactory(ModelInfo.class, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")), container);
+                factory.consumerFactory(Topics.MODELS, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")), container);
         listener.setCommonErrorHandler(factory.errorHandler(EnvelopeListenerFactory.defaultBackOff()));
         listener.setBeanName("ovis-gateway-models");
         return listener;

@@ -21,27 +21,27 @@ class JdbcOutboxStore implements OutboxStore {
     }
 
     @Override
-    public void append(String topic, String key, String envelopeJson) {
-        append(topic, key, envelopeJson, null);
+    public void append(String topic, String key, byte[] envelope) {
+        append(topic, key, envelope, null);
     }
 
     @Override
-    public void append(String topic, String key, String envelopeJson, String traceparent) {
-        jdbc.sql("insert into outbox (topic, message_key, envelope, traceparent)"
-                        + " values (:topic, :key, cast(:envelope as jsonb), :traceparent)")
-                .param("topic", topic).param("key", key).param("envelope", StorableText.replaceNulInJson(envelopeJson))
+    public void append(String topic, String key, byte[] envelope, String traceparent) {
+        // bytea: the bytes are kept as written (jsonb would reorder and respace them, and refuse an escaped NUL)
+        jdbc.sql("insert into outbox (topic, message_key, envelope, traceparent) values (:topic, :key, :envelope, :traceparent)")
+                .param("topic", topic).param("key", key).param("envelope", envelope, Types.BINARY)
                 .param("traceparent", traceparent, Types.VARCHAR).update();
     }
 
     @Override
     public List<OutboxMessage> lockUnpublished(int limit) {
         return jdbc.sql("""
-                select id, topic, message_key, envelope::text as envelope, attempts, traceparent from outbox
+                select id, topic, message_key, envelope, attempts, traceparent from outbox
                 where published_at is null and given_up_at is null and next_attempt_at <= now()
                 order by id limit :limit for update skip locked""")
                 .param("limit", limit)
                 .query((rs, n) -> new OutboxMessage(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
-                        rs.getString("envelope"), rs.getInt("attempts"), rs.getString("traceparent")))
+                        rs.getBytes("envelope"), rs.getInt("attempts"), rs.getString("traceparent")))
                 .list();
     }
 

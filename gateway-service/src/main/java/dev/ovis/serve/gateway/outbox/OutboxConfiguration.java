@@ -2,7 +2,6 @@ package dev.ovis.serve.gateway.outbox;
 
 import dev.ovis.serve.gateway.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.observability.TraceParents;
 import org.springframework.context.annotation.Bean;
@@ -14,8 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class OutboxConfiguration {
 
     @Bean
-    KafkaOutboxSender outboxSender(EnvelopePublisher publisher, EnvelopeJson json, TraceParents traces) {
-        return new KafkaOutboxSender(publisher, json, traces);
+    KafkaOutboxSender outboxSender(EnvelopePublisher publisher, TraceParents traces) {
+        return new KafkaOutboxSender(publisher, traces);
     }
 
     @Bean

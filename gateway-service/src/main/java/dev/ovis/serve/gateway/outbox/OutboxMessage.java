@@ -6,13 +6,14 @@ package dev.ovis.serve.gateway.outbox;
  * @param id       row id (publishing order)
  * @param topic    Kafka topic
  * @param key      Kafka record key (the job id, so a job's messages stay in order on one partition)
- * @param envelope the envelope as JSON, published as is
+ * @param envelope the envelope's JSON as the producer's serializer wrote it (or, for a row older than
+ *                 that, PostgreSQL's jsonb text of it), published byte for byte
  * @param attempts failed publishing attempts so far
  * @param traceparent W3C trace context of the request that wrote the row, null when untraced
  */
-public record OutboxMessage(long id, String topic, String key, String envelope, int attempts, String traceparent) {
+public record OutboxMessage(long id, String topic, String key, byte[] envelope, int attempts, String traceparent) {
 
-    public OutboxMessage(long id, String topic, String key, String envelope, int attempts) {
+    public OutboxMessage(long id, String topic, String key, byte[] envelope, int attempts) {
         this(id, topic, key, envelope, attempts, null);
     }
 }

@@ -150,9 +150,9 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * As the publisher classifies it (a serialization error or an unknown topic is not retriable); a
-     * timeout or a broker/producer that is not available is; a row that cannot even be read as an
-     * envelope, or whose topic has no envelope type, never will be.
+     * As the publisher classifies it (a record over the size limit or an invalid topic is not
+     * retriable); a timeout or a broker/producer that is not available is; an argument the sender
+     * refuses never will be.
      */
     private static boolean retriable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -160,7 +160,7 @@ public class OutboxRelay implements SmartLifecycle {
                 return publish.retriable();
             }
         }
-        return !(error instanceof IllegalArgumentException || error instanceof tools.jackson.core.JacksonException);
+        return !(error instanceof IllegalArgumentException);
     }
 
     private static boolean causedBy(Throwable error, String simpleName) {

@@ -7,15 +7,15 @@ import java.util.List;
 /** Where outbox rows live; {@link JdbcOutboxStore} in production. Blocking. */
 interface OutboxStore {
 
-    /** Adds a row, inside the caller's transaction. */
-    void append(String topic, String key, String envelopeJson);
+    /** Adds a row, inside the caller's transaction; {@code envelope} is the serialized envelope, kept byte for byte. */
+    void append(String topic, String key, byte[] envelope);
 
     /**
      * Adds a row carrying the W3C {@code traceparent} of the request that wrote it (null: none),
      * so the relay's send continues that request's trace. Stores without the column drop it.
      */
-    default void append(String topic, String key, String envelopeJson, String traceparent) {
-        append(topic, key, envelopeJson);
+    default void append(String topic, String key, byte[] envelope, String traceparent) {
+        append(topic, key, envelope);
     }
 
     /**

@@ -224,7 +224,7 @@ class BatchApiIT extends GatewayIntegrationTest {
         // and the jobs are batch jobs, so is the stage request that carries them
         String first = jobOf(id, "page-0");
         assertThat(jdbc.sql("select priority from jobs where id = ?").param(first).query(String.class).single()).isEqualTo("BATCH");
-        assertThat(jdbc.sql("select envelope -> 'data' ->> 'priority' from outbox where message_key = ?").param(first)
+        assertThat(jdbc.sql("select convert_from(envelope, 'UTF8')::jsonb -> 'data' ->> 'priority' from outbox where message_key = ?").param(first)
                 .query(String.class).single()).isEqualTo("BATCH");
         // and an interactive job of the same kind is still accepted, as interactive
         String interactive = as(KEY_A).post().uri("/v1/jobs").contentType(MediaType.APPLICATION_JSON)

@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.error.ErrorCode;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ class BatchLinesTests {
         assertThat(listener.allowed("acme", "acme.results")).isTrue();
         assertThat(listener.allowed("acme", "ovis.batch.results.v1.other")).isFalse();
         assertThat(listener.allowed("other", "acme.results")).isFalse();
-        assertThat(listener.allowed("acme", "ovis.job.events.v1")).isFalse();
+        assertThat(listener.allowed("acme", Topics.JOB_EVENTS.name())).isFalse();
         assertThat(listener.allowed("acme", "bad topic!")).isFalse();
     }
 }

@@ -89,8 +89,8 @@ class JobApiIT extends GatewayIntegrationTest {
         assertThat(cancelled.error().code()).isEqualTo("cancelled");
         assertThat(cancelled.finishedAt()).isNotNull();
 
-        await().atMost(WAIT).until(() -> !control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).isEmpty());
-        Envelope<CancelRequest> cancel = control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).getFirst();
+        await().atMost(WAIT).until(() -> !control.envelopes(Topics.CONTROL, jobId).isEmpty());
+        Envelope<CancelRequest> cancel = control.envelopes(Topics.CONTROL, jobId).getFirst();
         assertThat(cancel.type()).isEqualTo(EventTypes.CANCEL);
         assertThat(cancel.data().jobId()).isEqualTo(jobId);
 

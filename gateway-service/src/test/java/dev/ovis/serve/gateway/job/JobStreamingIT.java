@@ -2,6 +2,7 @@ package dev.ovis.serve.gateway.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.chat.ChatMessage;
 import dev.ovis.serve.common.chat.ChatTask;
@@ -41,7 +42,7 @@ class JobStreamingIT extends GatewayIntegrationTest {
         String jobId = submission.job().id();
 
         // the stage streams (one chunk redelivered) before the client subscribes
-        String topic = Topics.stream(jobs.instanceId());
+        Topic<StreamChunk> topic = Topics.stream(jobs.instanceId());
         chunk(topic, new StreamChunk(jobId, 0, "Hel", null, false, null, null, null));
         chunk(topic, new StreamChunk(jobId, 1, "lo", null, false, null, null, null));
         chunk(topic, new StreamChunk(jobId, 1, "lo", null, false, null, null, null));
@@ -54,7 +55,7 @@ class JobStreamingIT extends GatewayIntegrationTest {
         assertThat(received.getLast().finishReason()).isEqualTo(FinishReason.STOP);
     }
 
-    private void chunk(String topic, StreamChunk chunk) {
+    private void chunk(Topic<StreamChunk> topic, StreamChunk chunk) {
         publisher.publish(topic, Envelope.withId(chunk.jobId() + ":chunk:" + chunk.seq(), EventTypes.STREAM_CHUNK,
                 "test-llm", chunk.jobId(), chunk));
     }

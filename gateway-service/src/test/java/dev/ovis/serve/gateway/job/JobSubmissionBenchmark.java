@@ -94,6 +94,6 @@ class JobSubmissionBenchmark extends GatewayIntegrationTest {
 
     private static void awaitPublished(TopicRecorder requests, List<String> ids) {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> ids.stream().allMatch(id -> !requests.envelopes(Topics.OCR_REQUESTS, StageRequest.class, id).isEmpty()));
+                .until(() -> ids.stream().allMatch(id -> !requests.envelopes(Topics.OCR_REQUESTS, id).isEmpty()));
     }
 }

@@ -39,7 +39,7 @@ class RetentionPurgeIT extends GatewayIntegrationTest {
     }
 
     private long outbox(String key, String publishedAt, String givenUpAt) {
-        return jdbc.sql("insert into outbox (topic, message_key, envelope, published_at, given_up_at) values ('t', ?, '{}'::jsonb, "
+        return jdbc.sql("insert into outbox (topic, message_key, envelope, published_at, given_up_at) values ('t', ?, convert_to('{}', 'UTF8'), "
                 + publishedAt + ", " + givenUpAt + ") returning id").param(key).query(Long.class).single();
     }
 }

@@ -3,6 +3,7 @@ package dev.ovis.serve.gateway.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
@@ -13,7 +14,9 @@ import dev.ovis.serve.common.ocr.OcrTask;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
+import dev.ovis.serve.support.kafka.EnvelopeSerializer;
 import dev.ovis.serve.testing.TopicRecorder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,9 +62,7 @@ class OutboxRelayIT extends GatewayIntegrationTest {
                 .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
         String jobId = (String) created.get("id");
         EnvelopeJson envelopes = new EnvelopeJson();
-        String stored = jdbc.sql("select envelope::text from outbox where message_key = ? order by id limit 1")
-                .param(jobId).query(String.class).single();
-        Envelope<StageRequest> read = envelopes.mapper().readValue(stored, envelopes.envelopeOf(StageRequest.class));
+        Envelope<StageRequest> read = envelopes.mapper().readValue(stored(jobId), envelopes.envelopeOf(Topics.OCR_REQUESTS));
         StageRequest original = read.data();
         OcrTask huge = new OcrTask(((JobPayload.Ocr) original.payload()).task().media(), List.of(), "e".repeat(1_200_000));
         StageRequest oversized = new StageRequest(jobId, original.tenant(), original.route(), original.stage(), null,
@@ -85,10 +86,16 @@ class OutboxRelayIT extends GatewayIntegrationTest {
                 .param(bigRow).query(Boolean.class).single()).isTrue();
     }
 
-    private long insert(String topic, Envelope<?> envelope) {
-        return jdbc.sql("insert into outbox (topic, message_key, envelope) values (?, ?, cast(? as jsonb)) returning id")
-                .params(topic, envelope.subject(), new EnvelopeJson().mapper().writeValueAsString(envelope))
+    private <T> long insert(Topic<T> topic, Envelope<T> envelope) {
+        return jdbc.sql("insert into outbox (topic, message_key, envelope) values (?, ?, ?) returning id")
+                .params(topic.name(), envelope.subject(), new EnvelopeSerializer(new EnvelopeJson()).serialize(topic.name(), envelope))
                 .query(Long.class).single();
+    }
+
+    /** The first outbox row of a job: the envelope's bytes as stored. */
+    private byte[] stored(String jobId) {
+        return jdbc.sql("select envelope from outbox where message_key = ? order by id limit 1").param(jobId)
+                .query((rs, n) -> rs.getBytes(1)).single();
     }
 
     private String upload() {
@@ -100,19 +107,56 @@ class OutboxRelayIT extends GatewayIntegrationTest {
     }
 
     @Test
+    void theBrokerGetsTheStoredBytesAsTheyAre() throws Exception {
+        // given a job, whose stage request the outbox stored serialized
+        String media = upload();
+        try (TopicRecorder requests = new TopicRecorder(Topics.OCR_REQUESTS)) {
+            Map<String, Object> created = as(KEY_A).post().uri("/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("kind", "OCR", "payload", Map.of("media", media)))
+                    .exchange().expectStatus().isCreated()
+                    .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+            String jobId = (String) created.get("id");
+
+            // then the record's value is those bytes, not a re-serialization of them
+            await().atMost(WAIT).until(() -> !requests.records(Topics.OCR_REQUESTS, jobId).isEmpty());
+            byte[] sent = requests.records(Topics.OCR_REQUESTS, jobId).getFirst().value();
+            assertThat(sent).isEqualTo(stored(jobId));
+            assertThat(sent).isEqualTo(new EnvelopeSerializer(new EnvelopeJson()).serialize(Topics.OCR_REQUESTS.name(),
+                    requests.envelopes(Topics.OCR_REQUESTS, jobId).getFirst()));
+        }
+    }
+
+    @Test
+    void aStoredEnvelopeIsSentByteForByteNotReadAndWrittenAgain() throws Exception {
+        // given a row in another key order and spacing than the serializer's (as jsonb kept rows before V7)
+        String jobId = "verbatim-" + UUID.randomUUID();
+        byte[] stored = """
+                {"subject": "%s", "id": "%s:cancel", "type": "ovis.control.cancel", "source": "gateway-service",
+                 "time": "2026-11-26T07:00:00Z", "data": {"reason": "as stored", "jobId": "%s"}}"""
+                .formatted(jobId, jobId, jobId).getBytes(StandardCharsets.UTF_8);
+        jdbc.sql("insert into outbox (topic, message_key, envelope) values (?, ?, ?)")
+                .params(Topics.CONTROL.name(), jobId, stored).update();
+
+        // then the broker gets exactly those bytes, and they read as the envelope they are
+        try (TopicRecorder control = new TopicRecorder(Topics.CONTROL)) {
+            await().atMost(WAIT).until(() -> !control.records(Topics.CONTROL, jobId).isEmpty());
+            assertThat(control.records(Topics.CONTROL, jobId).getFirst().value()).isEqualTo(stored);
+            assertThat(control.envelopes(Topics.CONTROL, jobId).getFirst().data()).isEqualTo(new CancelRequest(jobId, "as stored"));
+        }
+    }
+
+    @Test
     void aRowCommittedWithoutANudgeIsPublishedByThePollAndMarkedPublished() throws Exception {
         String jobId = "orphan-" + UUID.randomUUID();
         Envelope<CancelRequest> envelope = Envelope.withId(jobId + ":cancel", EventTypes.CANCEL, "gateway-service", jobId,
                 new CancelRequest(jobId, "left behind by a crashed instance"));
         // written straight to the table: no transaction synchronisation, so no nudge
-        long id = jdbc.sql("insert into outbox (topic, message_key, envelope) values (?, ?, cast(? as jsonb)) returning id")
-                .params(Topics.CONTROL, jobId, new EnvelopeJson().mapper().writeValueAsString(envelope))
-                .query(Long.class).single();
+        long id = insert(Topics.CONTROL, envelope);
 
         try (TopicRecorder control = new TopicRecorder(Topics.CONTROL)) {
-            await().atMost(WAIT).until(() -> !control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).isEmpty());
-            assertThat(control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).getFirst().id()).isEqualTo(jobId + ":cancel");
-            assertThat(control.envelopes(Topics.CONTROL, CancelRequest.class, jobId).getFirst().data().reason()).isEqualTo("left behind by a crashed instance");
+            await().atMost(WAIT).until(() -> !control.envelopes(Topics.CONTROL, jobId).isEmpty());
+            assertThat(control.envelopes(Topics.CONTROL, jobId).getFirst().id()).isEqualTo(jobId + ":cancel");
+            assertThat(control.envelopes(Topics.CONTROL, jobId).getFirst().data().reason()).isEqualTo("left behind by a crashed instance");
         }
         await().atMost(WAIT).until(() -> jdbc.sql("select published_at is not null from outbox where id = ?")
                 .param(id).query(Boolean.class).single());

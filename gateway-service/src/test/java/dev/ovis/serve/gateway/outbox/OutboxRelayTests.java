@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.support.kafka.PublishException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -143,7 +144,7 @@ class OutboxRelayTests {
             if (failing) {
                 return CompletableFuture.failedFuture(new IllegalStateException("broker down"));
             }
-            sent.add(message.envelope());
+            sent.add(new String(message.envelope(), StandardCharsets.UTF_8));
             return CompletableFuture.completedFuture(null);
         }
     }
@@ -156,9 +157,13 @@ class OutboxRelayTests {
         long next = 1;
 
         @Override
-        public void append(String topic, String key, String envelopeJson) {
+        public void append(String topic, String key, byte[] envelope) {
             long id = next++;
-            rows.put(id, new OutboxMessage(id, topic, key, envelopeJson, 0));
+            rows.put(id, new OutboxMessage(id, topic, key, envelope, 0));
+        }
+
+        void append(String topic, String key, String json) {
+            append(topic, key, json.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

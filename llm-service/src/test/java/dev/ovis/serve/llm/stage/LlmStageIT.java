@@ -170,11 +170,11 @@ class LlmStageIT {
     }
 
     private static Optional<JobEvent> event(String id) {
-        return recorder.envelopes(Topics.JOB_EVENTS, JobEvent.class).stream().filter(e -> e.id().equals(id)).map(Envelope::data).findFirst();
+        return recorder.envelopes(Topics.JOB_EVENTS).stream().filter(e -> e.id().equals(id)).map(Envelope::data).findFirst();
     }
 
     private static List<StreamChunk> chunks(String job) {
-        return recorder.envelopes(Topics.stream(GATEWAY), StreamChunk.class, job).stream().map(Envelope::data).toList();
+        return recorder.envelopes(Topics.stream(GATEWAY), job).stream().map(Envelope::data).toList();
     }
 
     /** This test plays a gateway instance: its stream topic. */
@@ -183,7 +183,7 @@ class LlmStageIT {
 
         @Bean
         NewTopic llmItStreamTopic() {
-            return TopicBuilder.name(Topics.stream(GATEWAY)).partitions(1).build();
+            return TopicBuilder.name(Topics.stream(GATEWAY).name()).partitions(1).build();
         }
     }
 }

@@ -152,7 +152,7 @@ class OcrStageIT {
     }
 
     private static Optional<JobEvent> finalEvent(String job) {
-        return events.envelopes(Topics.JOB_EVENTS, JobEvent.class, job).stream().map(Envelope::data)
+        return events.envelopes(Topics.JOB_EVENTS, job).stream().map(Envelope::data)
                 .filter(e -> e.status().isTerminal()).findFirst();
     }
 }

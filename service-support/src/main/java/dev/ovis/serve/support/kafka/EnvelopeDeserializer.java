@@ -1,5 +1,6 @@
 package dev.ovis.serve.support.kafka;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.envelope.Envelope;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -7,7 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 
 /**
- * Reads {@code Envelope<T>} for the one payload type of a topic. The records' compact constructors
+ * Reads the {@code Envelope<T>}s of one {@link Topic}, typed by its payload type. The records' compact constructors
  * validate on the way in, so an envelope that deserializes is a valid one; anything else (not JSON,
  * a missing field, a broken rule, an empty record) throws {@link SerializationException}. Wrap it
  * in an {@code ErrorHandlingDeserializer} so such a record reaches the error handler instead of
@@ -21,10 +22,10 @@ public final class EnvelopeDeserializer<T> implements Deserializer<Envelope<T>> 
     private final JavaType type;
     private final Class<T> payloadType;
 
-    public EnvelopeDeserializer(EnvelopeJson json, Class<T> payloadType) {
+    public EnvelopeDeserializer(EnvelopeJson json, Topic<T> topic) {
         this.json = json;
-        this.payloadType = payloadType;
-        this.type = json.envelopeOf(payloadType);
+        this.payloadType = topic.payloadType();
+        this.type = json.envelopeOf(topic);
     }
 
     @Override

@@ -1,30 +1,24 @@
 package dev.ovis.serve.support.kafka;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.envelope.Envelope;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
-import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Builds consumers of {@code Envelope<T>} for one payload type. Connection settings come from
- * {@code spring.kafka.*}; offsets are committed by the container (never auto-commit), and a record
- * that cannot be deserialized goes to an {@link UnreadableRecordRecoverer} instead of looping.
- *
- * <p>For {@code @KafkaListener}s the auto-configuration registers ready factories named
- * {@code jobEventListenerContainerFactory}, {@code streamChunkListenerContainerFactory},
- * {@code cancelRequestListenerContainerFactory} and {@code stageRequestListenerContainerFactory}
- * (ack mode RECORD: the offset is committed when the listener returns normally; a listener that
- * throws is retried with back-off for up to ten minutes, then the record is logged and skipped).
+ * Builds consumers of the envelopes of one {@link Topic}, typed by its payload type. Connection
+ * settings come from {@code spring.kafka.*}; offsets are committed by the container (never
+ * auto-commit), and a record that cannot be deserialized goes to an {@link
+ * UnreadableRecordRecoverer} instead of looping ({@link #errorHandler}).
  */
 public final class EnvelopeListenerFactory {
 
@@ -45,10 +39,11 @@ public final class EnvelopeListenerFactory {
     }
 
     /**
-     * A consumer factory for {@code Envelope<T>}: String keys, error-handling JSON values,
-     * auto-commit off; {@code overrides} win over the base properties.
+     * A consumer factory for the {@code Envelope<T>}s of {@code topic}: String keys, error-handling
+     * JSON values of the topic's payload type, auto-commit off; {@code overrides} win over the base
+     * properties. Subscribe the container to {@code topic.name()}.
      */
-    public <T> DefaultKafkaConsumerFactory<String, Envelope<T>> consumerFactory(Class<T> payloadType,
+    public <T> DefaultKafkaConsumerFactory<String, Envelope<T>> consumerFactory(Topic<T> topic,
                                                                                  Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>(baseConsumerProperties);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -57,22 +52,7 @@ public final class EnvelopeListenerFactory {
         properties.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
         properties.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
         return new DefaultKafkaConsumerFactory<>(properties, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(new EnvelopeDeserializer<>(json, payloadType)));
-    }
-
-    /**
-     * A listener container factory for {@code @KafkaListener}s of {@code Envelope<T>} with ack mode
-     * RECORD and the default error handling described on the class.
-     */
-    public <T> ConcurrentKafkaListenerContainerFactory<String, Envelope<T>> containerFactory(
-            Class<T> payloadType, Map<String, Object> overrides) {
-        ConcurrentKafkaListenerContainerFactory<String, Envelope<T>> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        factory.setConsumerFactory(consumerFactory(payloadType, overrides));
-        factory.getContainerProperties().setAckMode(AckMode.RECORD);
-        // Continue the trace of each record's traceparent header in a consumer span.
-        factory.getContainerProperties().setObservationEnabled(true);
-        factory.setCommonErrorHandler(errorHandler(defaultBackOff()));
-        return factory;
+                new ErrorHandlingDeserializer<>(new EnvelopeDeserializer<>(json, topic)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ovis.serve.support.kafka;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.envelope.Envelope;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -10,63 +11,77 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** {@link EnvelopePublisher} on the shared {@code KafkaTemplate<String, Envelope<?>>}. */
+/**
+ * {@link EnvelopePublisher} on the shared {@code KafkaTemplate<String, Object>}, whose value
+ * serializer writes an {@link Envelope} as JSON and passes bytes serialized earlier through as they
+ * are ({@link KafkaSupportAutoConfiguration}).
+ */
 public final class KafkaEnvelopePublisher implements EnvelopePublisher {
 
-    private final KafkaTemplate<String, Envelope<?>> template;
+    private final KafkaTemplate<String, Object> template;
     private final Duration timeout;
 
-    public KafkaEnvelopePublisher(KafkaTemplate<String, Envelope<?>> template, Duration timeout) {
+    public KafkaEnvelopePublisher(KafkaTemplate<String, Object> template, Duration timeout) {
         this.template = template;
         this.timeout = timeout;
     }
 
     @Override
-    public void publish(String topic, Envelope<?> envelope) {
-        CompletableFuture<?> sent = send(topic, envelope);
+    public <T> void publish(Topic<T> topic, Envelope<T> envelope) {
+        String what = describe(topic.name(), envelope);
+        CompletableFuture<?> sent = send(topic.name(), envelope.subject(), envelope, what);
         try {
             sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PublishException(describe(topic, envelope) + ": interrupted while waiting for the ack", true, e);
+            throw new PublishException(what + ": interrupted while waiting for the ack", true, e);
         } catch (TimeoutException e) {
-            throw new PublishException(describe(topic, envelope) + ": no ack within " + timeout, true, e);
+            throw new PublishException(what + ": no ack within " + timeout, true, e);
         } catch (ExecutionException e) {
-            throw failure(topic, envelope, e.getCause());
+            throw failure(what, e.getCause());
         }
     }
 
     @Override
-    public CompletableFuture<Void> publishAsync(String topic, Envelope<?> envelope) {
+    public <T> CompletableFuture<Void> publishAsync(Topic<T> topic, Envelope<T> envelope) {
+        return sendAsync(topic.name(), envelope.subject(), envelope, describe(topic.name(), envelope));
+    }
+
+    @Override
+    public CompletableFuture<Void> publishSerializedAsync(String topic, String key, byte[] value) {
+        return sendAsync(topic, key, value, "cannot publish a serialized envelope of " + key + " to " + topic);
+    }
+
+    private CompletableFuture<Void> sendAsync(String topic, String key, Object value, String what) {
         CompletableFuture<?> sent;
         try {
-            sent = send(topic, envelope);
+            sent = send(topic, key, value, what);
         } catch (PublishException e) {
             return CompletableFuture.failedFuture(e);
         }
         return sent.handle((result, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                throw failure(topic, envelope, cause);
+                throw failure(what, cause);
             }
             return null;
         });
     }
 
-    private CompletableFuture<?> send(String topic, Envelope<?> envelope) {
+    private CompletableFuture<?> send(String topic, String key, Object value, String what) {
         try {
-            return template.send(topic, envelope.subject(), envelope);
+            return template.send(topic, key, value);
         } catch (RuntimeException e) {
             // serialization errors and a closed producer surface synchronously
-            throw failure(topic, envelope, e);
+            throw failure(what, e);
         }
     }
 
-    private static PublishException failure(String topic, Envelope<?> envelope, Throwable cause) {
+    private static PublishException failure(String what, Throwable cause) {
         if (cause instanceof PublishException publish) {
             return publish;
         }
-        return new PublishException(describe(topic, envelope) + ": " + cause, isRetriable(cause), cause);
+        return new PublishException(what + ": " + cause, isRetriable(cause), cause);
     }
 
     private static boolean isRetriable(Throwable error) {

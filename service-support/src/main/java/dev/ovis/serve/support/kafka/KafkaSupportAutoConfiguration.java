@@ -1,18 +1,18 @@
 package dev.ovis.serve.support.kafka;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
-import dev.ovis.serve.common.chat.StreamChunk;
 import dev.ovis.serve.common.envelope.Envelope;
-import dev.ovis.serve.common.job.CancelRequest;
-import dev.ovis.serve.common.job.JobEvent;
 import dev.ovis.serve.common.job.Stage;
-import dev.ovis.serve.common.job.StageRequest;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,19 +24,20 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 
 /**
  * The suite's Kafka plumbing: the envelope JSON serde, one idempotent producer shared by all
- * publishers ({@code KafkaTemplate<String, Envelope<?>>}, key = job id, acks=all), the {@link
- * EnvelopePublisher}, consumer factories per payload type, and the suite's topics (created at
- * start-up by Boot's {@link KafkaAdmin}). Runs before Boot's Kafka auto-configuration so that its
- * template and producer factory take the place of Boot's untyped ones.
+ * publishers ({@code KafkaTemplate<String, Object>}: envelopes, or envelope bytes serialized
+ * earlier; key = job id, acks=all), the {@link EnvelopePublisher}, the {@link
+ * EnvelopeListenerFactory} that builds consumers from a {@link Topic}, and the suite's topics
+ * (created at start-up by Boot's {@link KafkaAdmin}). Runs before Boot's Kafka auto-configuration
+ * so that its template and producer factory take the place of Boot's untyped ones.
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({KafkaProperties.class, OvisKafkaProperties.class})
@@ -50,7 +51,7 @@ public class KafkaSupportAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(ProducerFactory.class)
-    DefaultKafkaProducerFactory<String, Envelope<?>> envelopeProducerFactory(
+    DefaultKafkaProducerFactory<String, Object> envelopeProducerFactory(
             KafkaProperties kafka, ObjectProvider<KafkaConnectionDetails> connection, EnvelopeJson json,
             OvisKafkaProperties ovis) {
         Map<String, Object> properties = kafka.buildProducerProperties();
@@ -68,13 +69,18 @@ public class KafkaSupportAutoConfiguration {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         properties.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-        return new DefaultKafkaProducerFactory<>(properties, new StringSerializer(), new EnvelopeSerializer(json));
+        // An envelope is written as JSON; bytes that EnvelopeSerializer wrote earlier (the gateway's
+        // outbox rows) go out exactly as stored, through the same producer.
+        Map<Class<?>, Serializer<?>> values = new LinkedHashMap<>();
+        values.put(Envelope.class, new EnvelopeSerializer(json));
+        values.put(byte[].class, new ByteArraySerializer());
+        return new DefaultKafkaProducerFactory<>(properties, new StringSerializer(), new DelegatingByTypeSerializer(values));
     }
 
     @Bean
     @ConditionalOnMissingBean(name = "kafkaTemplate")
-    KafkaTemplate<String, Envelope<?>> kafkaTemplate(ProducerFactory<String, Envelope<?>> producerFactory) {
-        KafkaTemplate<String, Envelope<?>> template = new KafkaTemplate<>(producerFactory);
+    KafkaTemplate<String, Object> kafkaTemplate(ProducerFactory<String, Object> producerFactory) {
+        KafkaTemplate<String, Object> template = new KafkaTemplate<>(producerFactory);
         // A producer span per send, its W3C traceparent in the record headers: the consumer's span continues it.
         template.setObservationEnabled(true);
         return template;
@@ -82,7 +88,7 @@ public class KafkaSupportAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    EnvelopePublisher envelopePublisher(KafkaTemplate<String, Envelope<?>> kafkaTemplate, OvisKafkaProperties properties) {
+    EnvelopePublisher envelopePublisher(KafkaTemplate<String, Object> kafkaTemplate, OvisKafkaProperties properties) {
         return new KafkaEnvelopePublisher(kafkaTemplate, properties.publishTimeout());
     }
 
@@ -108,34 +114,6 @@ public class KafkaSupportAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean(name = "jobEventListenerContainerFactory")
-    ConcurrentKafkaListenerContainerFactory<String, Envelope<JobEvent>> jobEventListenerContainerFactory(
-            EnvelopeListenerFactory factory) {
-        return factory.containerFactory(JobEvent.class, Map.of());
-    }
-
-    @Bean
-    @ConditionalOnMissingBean(name = "streamChunkListenerContainerFactory")
-    ConcurrentKafkaListenerContainerFactory<String, Envelope<StreamChunk>> streamChunkListenerContainerFactory(
-            EnvelopeListenerFactory factory) {
-        return factory.containerFactory(StreamChunk.class, Map.of());
-    }
-
-    @Bean
-    @ConditionalOnMissingBean(name = "cancelRequestListenerContainerFactory")
-    ConcurrentKafkaListenerContainerFactory<String, Envelope<CancelRequest>> cancelRequestListenerContainerFactory(
-            EnvelopeListenerFactory factory) {
-        return factory.containerFactory(CancelRequest.class, Map.of());
-    }
-
-    @Bean
-    @ConditionalOnMissingBean(name = "stageRequestListenerContainerFactory")
-    ConcurrentKafkaListenerContainerFactory<String, Envelope<StageRequest>> stageRequestListenerContainerFactory(
-            EnvelopeListenerFactory factory) {
-        return factory.containerFactory(StageRequest.class, Map.of());
-    }
-
-    @Bean
     @ConditionalOnBooleanProperty(name = "ovis.kafka.create-topics", matchIfMissing = true)
     KafkaAdmin.NewTopics ovisTopics(OvisKafkaProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
@@ -151,12 +129,12 @@ public class KafkaSupportAutoConfiguration {
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
-    private static NewTopic topic(String name, int partitions, OvisKafkaProperties properties) {
-        return builder(name, partitions, properties).build();
+    private static NewTopic topic(Topic<?> topic, int partitions, OvisKafkaProperties properties) {
+        return builder(topic, partitions, properties).build();
     }
 
-    private static TopicBuilder builder(String name, int partitions, OvisKafkaProperties properties) {
-        TopicBuilder builder = TopicBuilder.name(name).partitions(partitions);
+    private static TopicBuilder builder(Topic<?> topic, int partitions, OvisKafkaProperties properties) {
+        TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(partitions);
         if (properties.replicationFactor() != null) {
             builder.replicas(properties.replicationFactor());
         }

@@ -54,11 +54,11 @@ public final class UnreadableRecordRecoverer implements ConsumerRecordRecoverer 
         if (jobId == null) {
             return;
         }
-        Optional<Stage> requestStage = EnvelopeJson.stageOfRequestTopic(record.topic());
+        Optional<Stage> requestStage = Topics.stageOfRequests(record.topic());
         if (requestStage.isPresent()) {
             reportFailed(jobId, requestStage.get(), new Failure(ErrorCode.INVALID_REQUEST,
                     "the request for this job could not be read (" + where + "): " + reason));
-        } else if (record.topic().equals(Topics.JOB_EVENTS)) {
+        } else if (record.topic().equals(Topics.JOB_EVENTS.name())) {
             // Only a lost terminal event leaves a job waiting forever; a lost progress event does not.
             stageOfTerminalEvent(unreadable.getData()).ifPresent(stage -> reportFailed(jobId, stage, new Failure(
                     ErrorCode.INTERNAL, "an event of this job could not be read (" + where + "): " + reason)));

@@ -89,7 +89,7 @@ public final class StageListeners implements SmartLifecycle {
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
                         properties.maxPollInterval().toMillis()),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        ContainerProperties containerProperties = new ContainerProperties(Topics.requests(processor.stage()));
+        ContainerProperties containerProperties = new ContainerProperties(Topics.requests(processor.stage()).name());
         containerProperties.setAckMode(AckMode.MANUAL_IMMEDIATE);
         // The listener span continues the trace of the request's traceparent header (W3C), so the
         // Kafka wait shows between the producer's span and this one.
@@ -103,7 +103,7 @@ public final class StageListeners implements SmartLifecycle {
                     commit.run();
                 });
         DefaultKafkaConsumerFactory<String, Envelope<StageRequest>> consumers =
-                factory.consumerFactory(StageRequest.class, overrides);
+                factory.consumerFactory(Topics.requests(processor.stage()), overrides);
         // The Kafka client's own metrics, records-lag-max among them: the per-stage consumer lag.
         consumers.addListener(new MicrometerConsumerListener<>(meters, List.of(Tag.of("stage", stage))));
         ConcurrentMessageListenerContainer<String, Envelope<StageRequest>> container =
@@ -169,7 +169,7 @@ public final class StageListeners implements SmartLifecycle {
         Map<String, Object> overrides = Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "ovis-" + stages + "-control-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        ContainerProperties containerProperties = new ContainerProperties(Topics.CONTROL);
+        ContainerProperties containerProperties = new ContainerProperties(Topics.CONTROL.name());
         containerProperties.setAckMode(AckMode.BATCH);
         containerProperties.setMessageListener((MessageListener<String, Envelope<CancelRequest>>) record -> {
             CancelRequest control = record.value().data();
@@ -182,7 +182,7 @@ public final class StageListeners implements SmartLifecycle {
             }
         });
         ConcurrentMessageListenerContainer<String, Envelope<CancelRequest>> container =
-                new ConcurrentMessageListenerContainer<>(factory.consumerFactory(CancelRequest.class, overrides),
+                new ConcurrentMessageListenerContainer<>(factory.consumerFactory(Topics.CONTROL, overrides),
                         containerProperties);
         container.setBeanName("ovis-" + stages + "-control");
         container.setCommonErrorHandler(factory.errorHandler(EnvelopeListenerFactory.defaultBackOff()));

@@ -2,6 +2,7 @@ package dev.ovis.serve.support.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.error.ErrorCode;
@@ -21,15 +22,20 @@ class UnreadableRecordRecovererTests {
     private final List<Envelope<?>> published = new ArrayList<>();
     private final UnreadableRecordRecoverer recoverer = new UnreadableRecordRecoverer(new EnvelopePublisher() {
         @Override
-        public void publish(String topic, Envelope<?> envelope) {
+        public <T> void publish(Topic<T> topic, Envelope<T> envelope) {
             assertThat(topic).isEqualTo(Topics.JOB_EVENTS);
             published.add(envelope);
         }
 
         @Override
-        public CompletableFuture<Void> publishAsync(String topic, Envelope<?> envelope) {
+        public <T> CompletableFuture<Void> publishAsync(Topic<T> topic, Envelope<T> envelope) {
             publish(topic, envelope);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> publishSerializedAsync(String topic, String key, byte[] value) {
+            throw new UnsupportedOperationException("the recoverer publishes envelopes");
         }
     }, new EnvelopeJson(), "test");
 
@@ -41,30 +47,30 @@ class UnreadableRecordRecovererTests {
 
     @Test
     void anUnreadableRequestFailsItsJobAsInvalid() {
-        recover(Topics.OCR_REQUESTS, "job-9", "{oops");
+        recover(Topics.OCR_REQUESTS.name(), "job-9", "{oops");
 
         assertThat(published).singleElement().satisfies(envelope -> {
             assertThat(envelope.id()).isEqualTo("job-9:ocr:failed");
             JobEvent event = (JobEvent) envelope.data();
             assertThat(event.stage()).isEqualTo(Stage.OCR);
             assertThat(event.failure().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-            assertThat(event.failure().detail()).contains(Topics.OCR_REQUESTS + "-3@42", "bad JSON");
+            assertThat(event.failure().detail()).contains(Topics.OCR_REQUESTS.name() + "-3@42", "bad JSON");
         });
     }
 
     @Test
     void anUnreadableRecordWithoutAJobIdIsOnlyLogged() {
-        recover(Topics.OCR_REQUESTS, null, "{oops");
-        recover(Topics.OCR_REQUESTS, " ", "{oops");
+        recover(Topics.OCR_REQUESTS.name(), null, "{oops");
+        recover(Topics.OCR_REQUESTS.name(), " ", "{oops");
 
         assertThat(published).isEmpty();
     }
 
     @Test
     void anUnreadableTerminalEventFailsTheJobButAnUnreadableProgressEventDoesNot() {
-        recover(Topics.JOB_EVENTS, "job-1", """
+        recover(Topics.JOB_EVENTS.name(), "job-1", """
                 {"id":"x","data":{"jobId":"job-1","stage":"LLM","status":"SUCCEEDED","result":{"chat":{"text":7}}}}""");
-        recover(Topics.JOB_EVENTS, "job-2", """
+        recover(Topics.JOB_EVENTS.name(), "job-2", """
                 {"id":"y","data":{"jobId":"job-2","stage":"LLM","status":"RUNNING","progress":"lots"}}""");
 
         assertThat(published).singleElement().satisfies(envelope -> {
@@ -77,8 +83,8 @@ class UnreadableRecordRecovererTests {
 
     @Test
     void unreadableChunksAndCancellationsAreOnlyLogged() {
-        recover(Topics.stream("gw"), "job-1", "{");
-        recover(Topics.CONTROL, "job-1", "{");
+        recover(Topics.stream("gw").name(), "job-1", "{");
+        recover(Topics.CONTROL.name(), "job-1", "{");
 
         assertThat(published).isEmpty();
     }

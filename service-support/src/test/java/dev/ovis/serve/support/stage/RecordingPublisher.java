@@ -1,5 +1,6 @@
 package dev.ovis.serve.support.stage;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.kafka.PublishException;
@@ -11,7 +12,7 @@ import java.util.function.Predicate;
 /** An in-memory {@link EnvelopePublisher} that records what was sent, and can refuse chosen messages. */
 final class RecordingPublisher implements EnvelopePublisher {
 
-    record Sent(String topic, Envelope<?> envelope) {
+    record Sent(Topic<?> topic, Envelope<?> envelope) {
         Object data() {
             return envelope.data();
         }
@@ -27,7 +28,7 @@ final class RecordingPublisher implements EnvelopePublisher {
     }
 
     @Override
-    public synchronized void publish(String topic, Envelope<?> envelope) {
+    public synchronized <T> void publish(Topic<T> topic, Envelope<T> envelope) {
         if (refuse.test(envelope)) {
             throw new PublishException("refused " + envelope.id(), refusalRetriable, null);
         }
@@ -35,13 +36,18 @@ final class RecordingPublisher implements EnvelopePublisher {
     }
 
     @Override
-    public CompletableFuture<Void> publishAsync(String topic, Envelope<?> envelope) {
+    public <T> CompletableFuture<Void> publishAsync(Topic<T> topic, Envelope<T> envelope) {
         try {
             publish(topic, envelope);
             return CompletableFuture.completedFuture(null);
         } catch (PublishException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> publishSerializedAsync(String topic, String key, byte[] value) {
+        throw new UnsupportedOperationException("stages publish envelopes");
     }
 
     synchronized List<String> ids() {

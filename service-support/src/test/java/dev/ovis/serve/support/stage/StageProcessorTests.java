@@ -275,7 +275,7 @@ class StageProcessorTests {
         assertThat(calls).hasValue(0);
         assertThat(publisher.ids()).containsExactly("job-1:vision:failed");
         assertThat(lastEvent().failure().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(lastEvent().failure().detail()).contains("llm stage", Topics.VISION_REQUESTS);
+        assertThat(lastEvent().failure().detail()).contains("llm stage", Topics.VISION_REQUESTS.name());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ovis.serve.support.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.chat.ChatMessage;
 import dev.ovis.serve.common.chat.ChatResult;
@@ -25,6 +26,7 @@ import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.infra.test.SharedInfrastructure;
+import dev.ovis.serve.support.kafka.EnvelopeListenerFactory;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +63,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -193,7 +196,7 @@ class StageRuntimeIT {
         String job = "job-" + UUID.randomUUID();
         RecordMetadata sent;
         try (KafkaProducer<String, byte[]> raw = rawProducer()) {
-            sent = raw.send(new ProducerRecord<>(Topics.VISION_REQUESTS, 0, job, envelopeBytes(job, "hold"))).get();
+            sent = raw.send(new ProducerRecord<>(Topics.VISION_REQUESTS.name(), 0, job, envelopeBytes(job, "hold"))).get();
         }
         long offset = sent.offset();
         int partition = sent.partition();
@@ -206,7 +209,7 @@ class StageRuntimeIT {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     OffsetAndMetadata committed = admin.listConsumerGroupOffsets("ovis-vision")
                             .partitionsToOffsetAndMetadata().get()
-                            .get(new TopicPartition(Topics.VISION_REQUESTS, partition));
+                            .get(new TopicPartition(Topics.VISION_REQUESTS.name(), partition));
                     assertThat(committed).isNotNull();
                     assertThat(committed.offset()).isGreaterThan(offset);
                 });
@@ -255,14 +258,14 @@ class StageRuntimeIT {
         String bad = "job-" + UUID.randomUUID();
         String good = "job-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> raw = rawProducer()) {
-            raw.send(new ProducerRecord<>(Topics.VISION_REQUESTS, 0, bad, "{not json".getBytes(StandardCharsets.UTF_8)));
-            raw.send(new ProducerRecord<>(Topics.VISION_REQUESTS, 0, good, envelopeBytes(good, "complete")));
+            raw.send(new ProducerRecord<>(Topics.VISION_REQUESTS.name(), 0, bad, "{not json".getBytes(StandardCharsets.UTF_8)));
+            raw.send(new ProducerRecord<>(Topics.VISION_REQUESTS.name(), 0, good, envelopeBytes(good, "complete")));
             raw.flush();
         }
 
         JobEvent failed = awaitEvent(bad + ":vision:failed");
         assertThat(failed.failure().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(failed.failure().detail()).contains("could not be read", Topics.VISION_REQUESTS + "-0@");
+        assertThat(failed.failure().detail()).contains("could not be read", Topics.VISION_REQUESTS.name() + "-0@");
         awaitEvent(good + ":vision:succeeded");
     }
 
@@ -309,7 +312,7 @@ class StageRuntimeIT {
         StageRequest request = new StageRequest(job, "tenant", new Route(List.of(Stage.VISION)), Stage.VISION, null,
                 payload(behaviour));
         return new dev.ovis.serve.support.kafka.EnvelopeSerializer(new dev.ovis.serve.support.kafka.EnvelopeJson())
-                .serialize(Topics.VISION_REQUESTS, Envelope.withId(job + ":vision", EventTypes.STAGE_REQUEST, "it", job, request));
+                .serialize(Topics.VISION_REQUESTS.name(), Envelope.withId(job + ":vision", EventTypes.STAGE_REQUEST, "it", job, request));
     }
 
     private static KafkaProducer<String, byte[]> rawProducer() {
@@ -380,24 +383,27 @@ class StageRuntimeIT {
         }
     }
 
-    /** What the runtime published, collected by listeners built from the shared factories. */
+    /** What the runtime published, collected by listeners whose consumers are built from the Topics. */
     static final class Collected {
 
         final List<Envelope<JobEvent>> events = new CopyOnWriteArrayList<>();
         final List<Envelope<StageRequest>> forwards = new CopyOnWriteArrayList<>();
         final List<Envelope<StreamChunk>> chunks = new CopyOnWriteArrayList<>();
 
-        @KafkaListener(topics = Topics.JOB_EVENTS, groupId = "it-events", containerFactory = "jobEventListenerContainerFactory")
+        @KafkaListener(topics = "#{T(dev.ovis.serve.common.Topics).JOB_EVENTS.name()}", groupId = "it-events",
+                containerFactory = "jobEvents")
         void onEvent(Envelope<JobEvent> event) {
             events.add(event);
         }
 
-        @KafkaListener(topics = Topics.LLM_REQUESTS, groupId = "it-llm", containerFactory = "stageRequestListenerContainerFactory")
+        @KafkaListener(topics = "#{T(dev.ovis.serve.common.Topics).LLM_REQUESTS.name()}", groupId = "it-llm",
+                containerFactory = "llmRequests")
         void onForward(Envelope<StageRequest> request) {
             forwards.add(request);
         }
 
-        @KafkaListener(topics = "ovis.stream.v1." + GATEWAY, groupId = "it-stream", containerFactory = "streamChunkListenerContainerFactory")
+        @KafkaListener(topics = "#{T(dev.ovis.serve.common.Topics).stream('" + GATEWAY + "').name()}", groupId = "it-stream",
+                containerFactory = "streamChunks")
         void onChunk(Envelope<StreamChunk> chunk) {
             chunks.add(chunk);
         }
@@ -435,7 +441,29 @@ class StageRuntimeIT {
 
         @Bean
         NewTopic streamTopic() {
-            return TopicBuilder.name(Topics.stream(GATEWAY)).partitions(1).build();
+            return TopicBuilder.name(Topics.stream(GATEWAY).name()).partitions(1).build();
+        }
+
+        @Bean
+        ConcurrentKafkaListenerContainerFactory<String, Envelope<JobEvent>> jobEvents(EnvelopeListenerFactory factory) {
+            return listeners(factory, Topics.JOB_EVENTS);
+        }
+
+        @Bean
+        ConcurrentKafkaListenerContainerFactory<String, Envelope<StageRequest>> llmRequests(EnvelopeListenerFactory factory) {
+            return listeners(factory, Topics.LLM_REQUESTS);
+        }
+
+        @Bean
+        ConcurrentKafkaListenerContainerFactory<String, Envelope<StreamChunk>> streamChunks(EnvelopeListenerFactory factory) {
+            return listeners(factory, Topics.stream(GATEWAY));
+        }
+
+        private static <T> ConcurrentKafkaListenerContainerFactory<String, Envelope<T>> listeners(
+                EnvelopeListenerFactory factory, Topic<T> topic) {
+            ConcurrentKafkaListenerContainerFactory<String, Envelope<T>> listeners = new ConcurrentKafkaListenerContainerFactory<>();
+            listeners.setConsumerFactory(factory.consumerFactory(topic, Map.of()));
+            return listeners;
         }
     }
 }

@@ -64,9 +64,9 @@ class UnavailableStageIT {
 
             List<Envelope<JobEvent>> events = new ArrayList<>();
             try (Consumer<String, Envelope<JobEvent>> consumer = context.getBean(EnvelopeListenerFactory.class)
-                    .consumerFactory(JobEvent.class, Map.of(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID()))
+                    .consumerFactory(Topics.JOB_EVENTS, Map.of(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID()))
                     .createConsumer()) {
-                consumer.subscribe(List.of(Topics.JOB_EVENTS));
+                consumer.subscribe(List.of(Topics.JOB_EVENTS.name()));
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
                     consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                         if (record.value().subject().equals(job)) {

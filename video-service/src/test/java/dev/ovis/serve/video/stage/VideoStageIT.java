@@ -145,14 +145,14 @@ class VideoStageIT {
     }
 
     private static Optional<JobEvent> event(String id) {
-        return recorder.envelopes(Topics.JOB_EVENTS, JobEvent.class).stream().filter(e -> e.id().equals(id)).map(Envelope::data).findFirst();
+        return recorder.envelopes(Topics.JOB_EVENTS).stream().filter(e -> e.id().equals(id)).map(Envelope::data).findFirst();
     }
 
     private static List<String> eventIds(String job) {
-        return recorder.envelopes(Topics.JOB_EVENTS, JobEvent.class, job).stream().map(Envelope::id).distinct().toList();
+        return recorder.envelopes(Topics.JOB_EVENTS, job).stream().map(Envelope::id).distinct().toList();
     }
 
     private static Optional<Envelope<StageRequest>> forwarded(String job) {
-        return recorder.envelopes(Topics.VISION_REQUESTS, StageRequest.class, job).stream().findFirst();
+        return recorder.envelopes(Topics.VISION_REQUESTS, job).stream().findFirst();
     }
 }

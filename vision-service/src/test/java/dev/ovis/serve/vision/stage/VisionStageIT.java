@@ -3,6 +3,7 @@ package dev.ovis.serve.vision.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.chat.ChatMessage;
 import dev.ovis.serve.common.chat.ChatTask;
@@ -87,7 +88,7 @@ class VisionStageIT {
         // when
         send(job, chat);
         // then
-        StageRequest forwarded = await().atMost(Duration.ofSeconds(90)).until(() -> find(Topics.LLM_REQUESTS, job, StageRequest.class),
+        StageRequest forwarded = await().atMost(Duration.ofSeconds(90)).until(() -> find(Topics.LLM_REQUESTS, job),
                 Optional::isPresent).get();
         assertThat(forwarded.stage()).isEqualTo(Stage.LLM);
         List<ContentPart> parts = ((JobPayload.Chat) forwarded.payload()).task().messages().get(0).parts();
@@ -113,7 +114,7 @@ class VisionStageIT {
                 () -> events(job).stream().filter(e -> e.status() == JobStatus.FAILED).findFirst(), Optional::isPresent).get();
         assertThat(failed.failure().code()).isEqualTo(ErrorCode.CORRUPT_MEDIA);
         assertThat(failed.failure().detail()).startsWith("image 2 of 2: ");
-        assertThat(find(Topics.LLM_REQUESTS, job, StageRequest.class)).isEmpty();
+        assertThat(find(Topics.LLM_REQUESTS, job)).isEmpty();
     }
 
     private void send(String job, ChatTask chat) {
@@ -122,12 +123,12 @@ class VisionStageIT {
         publisher.publish(Topics.VISION_REQUESTS, Envelope.withId(job + ":vision", EventTypes.STAGE_REQUEST, "vision-it", job, request));
     }
 
-    private static <T> Optional<T> find(String topic, String job, Class<T> type) {
-        return recorder.envelopes(topic, type, job).stream().map(Envelope::data).findFirst();
+    private static <T> Optional<T> find(Topic<T> topic, String job) {
+        return recorder.envelopes(topic, job).stream().map(Envelope::data).findFirst();
     }
 
     private static List<JobEvent> events(String job) {
-        return recorder.envelopes(Topics.JOB_EVENTS, JobEvent.class, job).stream().map(Envelope::data).toList();
+        return recorder.envelopes(Topics.JOB_EVENTS, job).stream().map(Envelope::data).toList();
     }
 
     private MediaRef upload(String resource) throws Exception {
