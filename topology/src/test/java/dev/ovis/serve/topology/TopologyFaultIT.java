@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * clients go to the other gateway, as behind a load balancer. Every accepted job must reach a terminal state, no client may see a duplicated or
  * spliced answer (every answer of a group of identical requests is the same), and nothing may be
  * left QUEUED or RUNNING. Prints the counts; {@code -Dovis.fault.jobs=N} sizes it (default 1000, as
- * about 4 minutes on two cores), {@code -Dovis.fault.infra=false} leaves the broker and PostgreSQL
+ * about 6 minutes on two cores), {@code -Dovis.fault.infra=false} leaves the broker and PostgreSQL
  * alone. Part of the test command and so of CI; {@code -Dovis.fault=false} skips it for a quicker
  * local run (docs/reliability.md, "The multi-process fault test").
  */
