@@ -18,8 +18,8 @@ public class BlockingSchedulers implements DisposableBean {
     private final Scheduler db;
     private final Scheduler storage;
 
-    public BlockingSchedulers(GatewayProperties properties) {
-        this.db = Schedulers.newBoundedElastic(properties.db().threads(), QUEUE, "gateway-db");
+    public BlockingSchedulers(DbProperties properties) {
+        this.db = Schedulers.newBoundedElastic(properties.threads(), QUEUE, "gateway-db");
         this.storage = Schedulers.newBoundedElastic(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
                 QUEUE, "gateway-storage");
     }

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads every JSON request body of the gateway: with the endpoint's size limit (413 beyond), with
  * the parser's own limits on nesting, token count, number and name length
- * ({@link GatewayProperties.Json}), and refusing text PostgreSQL cannot store
+ * ({@link JsonProperties}), and refusing text PostgreSQL cannot store
  * ({@link StorableText}). Not JSON: 400 malformed-json; empty: 400.
  */
 @Component
@@ -26,8 +26,7 @@ public class JsonBody {
 
     private final JsonMapper parser;
 
-    public JsonBody(GatewayProperties properties) {
-        GatewayProperties.Json limits = properties.json();
+    public JsonBody(JsonProperties limits) {
         StreamReadConstraints constraints = StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxDepth())
                 .maxTokenCount(limits.maxTokens())

@@ -1,6 +1,5 @@
 package dev.ovis.serve.gateway.auth;
 
-import dev.ovis.serve.gateway.GatewayProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,9 +31,9 @@ public class ApiKeys {
     private final Map<String, String> tenantByDigest = new HashMap<>();
     private final Set<String> adminDigests = new HashSet<>();
 
-    public ApiKeys(GatewayProperties properties) {
-        Map<String, String> keys = properties.auth().keys();
-        if (keys.isEmpty() && !properties.auth().generateKey()) {
+    public ApiKeys(AuthProperties properties) {
+        Map<String, String> keys = properties.keys();
+        if (keys.isEmpty() && !properties.generateKey()) {
             throw new IllegalStateException("No API key configured and ovis.gateway.auth.generate-key=false: "
                     + "set ovis.gateway.auth.keys, e.g. SPRING_APPLICATION_JSON="
                     + "{\"ovis\":{\"gateway\":{\"auth\":{\"keys\":{\"<key>\":\"<tenant>\"}}}}} "
@@ -57,7 +56,7 @@ public class ApiKeys {
             });
             log.info("{} API key(s) configured for {} tenant(s)", keys.size(), keys.values().stream().distinct().count());
         }
-        for (String key : properties.auth().adminKeys()) {
+        for (String key : properties.adminKeys()) {
             if (key == null || key.isBlank()) {
                 throw new IllegalArgumentException("ovis.gateway.auth.admin-keys: blank key");
             }

@@ -2,7 +2,6 @@ package dev.ovis.serve.gateway.job;
 
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.JobStatus;
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.JsonBody;
 import dev.ovis.serve.gateway.auth.Tenant;
 import dev.ovis.serve.gateway.problem.ApiException;
@@ -32,14 +31,14 @@ class JobController {
 
     private final JobService jobs;
     private final JobRequestReader reader;
-    private final GatewayProperties.Jobs settings;
+    private final JobsProperties settings;
     private final JsonBody body;
     private final Watchers watchers;
 
-    JobController(JobService jobs, JobRequestReader reader, GatewayProperties properties, JsonBody body) {
+    JobController(JobService jobs, JobRequestReader reader, JobsProperties settings, JsonBody body) {
         this.jobs = jobs;
         this.reader = reader;
-        this.settings = properties.jobs();
+        this.settings = settings;
         this.body = body;
         this.watchers = new Watchers(settings.maxWatchersPerTenant(), settings.retryAfter());
     }

@@ -65,9 +65,9 @@ class JobMessagingConfiguration {
 
     @Bean
     ConcurrentMessageListenerContainer<String, Envelope<JobEvent>> jobEventsContainer(
-            EnvelopeListenerFactory factory, JobService jobs, GatewayProperties properties, EnvelopePublisher publisher,
+            EnvelopeListenerFactory factory, JobService jobs, JobsProperties settings, EnvelopePublisher publisher,
             EnvelopeJson json, UnreadableRecordRecoverer unreadable, MeterRegistry meters) {
-        int maxAttempts = properties.jobs().eventMaxAttempts();
+        int maxAttempts = settings.eventMaxAttempts();
         ExponentialBackOffWithMaxRetries rejected = new ExponentialBackOffWithMaxRetries(maxAttempts - 1);
         rejected.setInitialInterval(200);
         rejected.setMultiplier(2.0);

@@ -9,7 +9,6 @@ import dev.ovis.serve.common.job.DeadLetter;
 import dev.ovis.serve.common.job.Failure;
 import dev.ovis.serve.common.job.JobStatus;
 import dev.ovis.serve.common.job.StageRequest;
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.outbox.Outbox;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
 import io.micrometer.core.instrument.Counter;
@@ -44,19 +43,19 @@ public class JobReaper implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final JobService service;
     private final EnvelopeJson envelopes;
-    private final GatewayProperties.Jobs settings;
+    private final JobsProperties settings;
     private final Counter redispatched;
     private final Counter lost;
     private final PeriodicTask task = new PeriodicTask("job-reaper");
 
     JobReaper(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, JobService service,
-              GatewayProperties properties, MeterRegistry meters, EnvelopeJson envelopes) {
+              JobsProperties settings, MeterRegistry meters, EnvelopeJson envelopes) {
         this.envelopes = envelopes;
         this.jobs = jobs;
         this.outbox = outbox;
         this.transactions = transactions;
         this.service = service;
-        this.settings = properties.jobs();
+        this.settings = settings;
         this.redispatched = Counter.builder("ovis.gateway.jobs.redispatched")
                 .description("jobs dispatched again because their lease expired").register(meters);
         this.lost = Counter.builder("ovis.gateway.jobs.lost")

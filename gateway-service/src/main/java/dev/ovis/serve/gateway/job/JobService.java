@@ -61,6 +61,7 @@ public class JobService {
     private final JobSinks<Job> updates;
     private final JobSinks<StreamChunk> chunks;
     private final GatewayProperties properties;
+    private final JobsProperties settings;
     private final MeterRegistry meters;
     private final TraceParents traces;
     private final BrokerProbe broker;
@@ -68,7 +69,7 @@ public class JobService {
 
     JobService(JobRepository jobs, Outbox outbox, TransactionTemplate transactions, BlockingSchedulers schedulers,
                JsonMapper json, JobSinks<Job> updates, JobSinks<StreamChunk> chunks, GatewayProperties properties,
-               MeterRegistry meters, TraceParents traces, BrokerProbe broker, WaitingClients waiting) {
+               JobsProperties settings, MeterRegistry meters, TraceParents traces, BrokerProbe broker, WaitingClients waiting) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.transactions = transactions;
@@ -77,6 +78,7 @@ public class JobService {
         this.updates = updates;
         this.chunks = chunks;
         this.properties = properties;
+        this.settings = settings;
         this.meters = meters;
         this.traces = traces;
         this.broker = broker;
@@ -166,7 +168,7 @@ public class JobService {
             if (current.status().isTerminal()) {
                 return Flux.just(current);
             }
-            Duration interval = properties.jobs().eventsPollInterval();
+            Duration interval = settings.eventsPollInterval();
             // a re-read that fails (the database restarting) must not end the stream: the next change or re-read comes
             Mono<Job> reread = blocking(() -> jobs.find(tenant, id)).flatMap(Mono::justOrEmpty).onErrorResume(e -> Mono.empty());
             Flux<Job> polled = Flux.interval(interval, interval).onBackpressureDrop().concatMap(tick -> reread, 1);
@@ -214,10 +216,10 @@ public class JobService {
      */
     Optional<Job> apply(String envelopeId, String type, JobEvent event) {
         if (EventTypes.JOB_HEARTBEAT.equals(type)) {
-            jobs.renewLease(event.jobId(), properties.jobs().lease());
+            jobs.renewLease(event.jobId(), settings.lease());
             return Optional.empty();
         }
-        Duration lease = EventTypes.JOB_FORWARDED.equals(type) ? properties.jobs().queuedLease() : properties.jobs().lease();
+        Duration lease = EventTypes.JOB_FORWARDED.equals(type) ? settings.queuedLease() : settings.lease();
         Optional<Job> applied = transactions.execute(status -> {
             Optional<Job> changed = jobs.markProcessed(envelopeId, event.jobId())
                     ? jobs.transition(event.jobId(), JobChange.of(event))
@@ -291,7 +293,7 @@ public class JobService {
             // a span of its own: the database's share of a request's latency shows in its trace
             Job job = traces.inChildSpan("job submit", () -> transactions.execute(status -> {
                 Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, priority, Instant.now(),
-                        properties.jobs().queuedLease());
+                        settings.queuedLease());
                 StageRequest request = new StageRequest(id, tenant, route, route.first(), replyTo, payload, 1, priority);
                 outbox.append(Topics.requests(route.first()), Envelope.withId(
                         id + ":" + route.first().name().toLowerCase(Locale.ROOT), EventTypes.STAGE_REQUEST, SOURCE, id, request));
@@ -310,18 +312,17 @@ public class JobService {
      * flight. Counted without a lock, so concurrent submits may pass a limit by a few.
      */
     private void refuseWhenSaturated(String tenant, JobPayload payload, Priority priority) {
-        GatewayProperties.Jobs limits = properties.jobs();
         JobRepository.Active active = jobs.active(payload.kind(), tenant);
-        Map<String, String> retry = Map.of("Retry-After", Long.toString(Math.max(1, limits.retryAfter().toSeconds())));
-        if (active.ofTenant() >= limits.maxActive(tenant)) {
+        Map<String, String> retry = Map.of("Retry-After", Long.toString(Math.max(1, settings.retryAfter().toSeconds())));
+        if (active.ofTenant() >= settings.maxActive(tenant)) {
             throw new ApiException(ErrorCode.RATE_LIMITED, "this tenant has " + active.ofTenant() + " " + payload.kind()
                     + " jobs queued or running, the most it may have; retry when some have finished", retry);
         }
-        if (active.ofKind() >= limits.maxActivePerKind()) {
+        if (active.ofKind() >= settings.maxActivePerKind()) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "the suite has " + active.ofKind() + " " + payload.kind()
                     + " jobs queued or running, as many as it takes; retry later", retry);
         }
-        if (priority == Priority.BATCH && active.batchOfKind() >= limits.maxActiveBatchPerKind()) {
+        if (priority == Priority.BATCH && active.batchOfKind() >= settings.maxActiveBatchPerKind()) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "the suite runs " + active.batchOfKind() + " batch " + payload.kind()
                     + " jobs, as many as batch work may hold beside interactive requests; retry later", retry);
         }

@@ -1,6 +1,5 @@
 package dev.ovis.serve.gateway.job;
 
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.PeriodicWork;
 import dev.ovis.serve.gateway.media.MediaService;
 import java.sql.Timestamp;
@@ -27,13 +26,13 @@ class RetentionPurge extends PeriodicWork {
 
     private final JdbcClient jdbc;
     private final MediaService media;
-    private final GatewayProperties.Retention settings;
+    private final RetentionProperties settings;
 
-    RetentionPurge(JdbcClient jdbc, MediaService media, GatewayProperties properties) {
+    RetentionPurge(JdbcClient jdbc, MediaService media, RetentionProperties settings) {
         super("retention-purge");
         this.jdbc = jdbc;
         this.media = media;
-        this.settings = properties.retention();
+        this.settings = settings;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.ovis.serve.gateway.media;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.media.MediaRef;
 import dev.ovis.serve.gateway.BlockingSchedulers;
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.problem.ApiException;
 import dev.ovis.serve.support.media.MediaFormat;
 import dev.ovis.serve.support.storage.ObjectStore;
@@ -41,13 +40,13 @@ public class MediaService {
     private final Path tempDir;
 
     public MediaService(ObjectStore store, MediaRepository repository, BlockingSchedulers schedulers,
-                        GatewayProperties properties) {
+                        MediaProperties properties) {
         this.store = store;
         this.repository = repository;
         this.schedulers = schedulers;
-        this.maxBytes = properties.media().maxBytes().toBytes();
-        this.tempDir = Path.of(properties.media().tempDir() != null
-                ? properties.media().tempDir() : System.getProperty("java.io.tmpdir"));
+        this.maxBytes = properties.maxBytes().toBytes();
+        this.tempDir = Path.of(properties.tempDir() != null
+                ? properties.tempDir() : System.getProperty("java.io.tmpdir"));
     }
 
     /** The configured upload limit in bytes. */

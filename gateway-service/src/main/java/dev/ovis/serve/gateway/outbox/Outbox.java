@@ -3,7 +3,6 @@ package dev.ovis.serve.gateway.outbox;
 import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.error.ErrorCode;
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.problem.ApiException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -27,12 +26,12 @@ public class Outbox {
     private final TraceParents traces;
     private final long maxMessageBytes;
 
-    Outbox(OutboxStore store, OutboxRelay relay, EnvelopeJson json, TraceParents traces, GatewayProperties properties) {
+    Outbox(OutboxStore store, OutboxRelay relay, EnvelopeJson json, TraceParents traces, OutboxProperties properties) {
         this.store = store;
         this.relay = relay;
         this.serializer = new EnvelopeSerializer(json);
         this.traces = traces;
-        this.maxMessageBytes = properties.outbox().maxMessageBytes().toBytes();
+        this.maxMessageBytes = properties.maxMessageBytes().toBytes();
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.ovis.serve.gateway.outbox;
 
-import dev.ovis.serve.gateway.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import dev.ovis.serve.support.observability.TraceParents;
@@ -19,7 +18,7 @@ class OutboxConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(OutboxStore store, OutboxSender sender, TransactionTemplate transactions,
-                            GatewayProperties properties, UndeliverableMessages undeliverable, MeterRegistry meters) {
-        return new OutboxRelay(store, sender, transactions, properties.outbox(), undeliverable, meters);
+                            OutboxProperties settings, UndeliverableMessages undeliverable, MeterRegistry meters) {
+        return new OutboxRelay(store, sender, transactions, settings, undeliverable, meters);
     }
 }

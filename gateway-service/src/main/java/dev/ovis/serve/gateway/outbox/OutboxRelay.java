@@ -1,7 +1,6 @@
 package dev.ovis.serve.gateway.outbox;
 
 import dev.ovis.serve.gateway.PeriodicTask;
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.support.kafka.PublishException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +37,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxStore store;
     private final OutboxSender sender;
     private final TransactionOperations transactions;
-    private final GatewayProperties.Outbox settings;
+    private final OutboxProperties settings;
     private final UndeliverableMessages undeliverable;
     private final AtomicBoolean nudged = new AtomicBoolean();
     private final AtomicLong pending = new AtomicLong();
@@ -46,7 +45,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final PeriodicTask task = new PeriodicTask("outbox-relay");
 
     OutboxRelay(OutboxStore store, OutboxSender sender, TransactionOperations transactions,
-                GatewayProperties.Outbox settings, UndeliverableMessages undeliverable, MeterRegistry meters) {
+                OutboxProperties settings, UndeliverableMessages undeliverable, MeterRegistry meters) {
         this.store = store;
         this.sender = sender;
         this.transactions = transactions;

@@ -3,7 +3,6 @@ package dev.ovis.serve.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ovis.serve.gateway.GatewayProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,7 +20,7 @@ import org.springframework.context.annotation.Import;
 class ApiKeysTests {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(GatewayProperties.class)
+    @EnableConfigurationProperties(AuthProperties.class)
     @Import(ApiKeys.class)
     static class Keys {
     }
@@ -62,7 +61,7 @@ class ApiKeysTests {
     @Test
     void givenNoKeysAndTheDefault_whenStarting_thenAKeyIsGeneratedAndOnlyItOpens() {
         try (ConfigurableApplicationContext context = start()) {
-            assertThat(context.getBean(GatewayProperties.class).auth().generateKey()).isTrue();
+            assertThat(context.getBean(AuthProperties.class).generateKey()).isTrue();
             assertThat(context.getBean(ApiKeys.class).tenant("ovis-guess")).isEmpty();
         }
     }

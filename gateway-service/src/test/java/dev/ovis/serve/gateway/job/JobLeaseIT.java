@@ -25,7 +25,6 @@ import dev.ovis.serve.common.job.Route;
 import dev.ovis.serve.common.job.Stage;
 import dev.ovis.serve.common.job.StageRequest;
 import dev.ovis.serve.gateway.GatewayIntegrationTest;
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.outbox.Outbox;
 import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
@@ -70,7 +69,7 @@ class JobLeaseIT extends GatewayIntegrationTest {
     @Autowired
     TransactionTemplate transactions;
     @Autowired
-    GatewayProperties properties;
+    JobsProperties settings;
     @Autowired
     EnvelopePublisher publisher;
     @Autowired
@@ -228,7 +227,7 @@ class JobLeaseIT extends GatewayIntegrationTest {
             jobIds.add(submit());
         }
         // a second gateway's reaper on the same database, besides this one's (and its scheduled rounds)
-        JobReaper other = new JobReaper(repository, outbox, transactions, service, properties, new SimpleMeterRegistry(),
+        JobReaper other = new JobReaper(repository, outbox, transactions, service, settings, new SimpleMeterRegistry(),
                 envelopes);
         jdbc.sql("update jobs set lease_until = now() - interval '1 second' where id in (:ids)")
                 .param("ids", jobIds).update();

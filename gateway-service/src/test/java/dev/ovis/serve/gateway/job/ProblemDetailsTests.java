@@ -6,9 +6,10 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
 
 import dev.ovis.serve.common.media.MediaRef;
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.gateway.JsonBody;
+import dev.ovis.serve.gateway.JsonProperties;
 import dev.ovis.serve.gateway.auth.ApiKeys;
+import dev.ovis.serve.gateway.auth.AuthProperties;
 import dev.ovis.serve.gateway.problem.ApiException;
 import dev.ovis.serve.gateway.media.MediaService;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ import reactor.core.publisher.Mono;
 class ProblemDetailsTests {
 
     @TestConfiguration
-    @EnableConfigurationProperties(GatewayProperties.class)
+    @EnableConfigurationProperties({AuthProperties.class, JsonProperties.class, JobsProperties.class})
     @Import({ApiKeys.class, JobRequestReader.class, JsonBody.class})
     static class Slice {
     }

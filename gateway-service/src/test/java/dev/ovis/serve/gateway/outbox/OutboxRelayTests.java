@@ -2,7 +2,6 @@ package dev.ovis.serve.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ovis.serve.gateway.GatewayProperties;
 import dev.ovis.serve.support.kafka.PublishException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,7 @@ class OutboxRelayTests {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<String> givenUp = new ArrayList<>();
     private final OutboxRelay relay = new OutboxRelay(store, sender, TransactionOperations.withoutTransaction(),
-            new GatewayProperties.Outbox(Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 3, Duration.ZERO,
+            new OutboxProperties(Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 3, Duration.ZERO,
                     Duration.ZERO, DataSize.ofKilobytes(960)),
             (message, tooLarge, reason) -> givenUp.add(message.key() + (tooLarge ? " too large: " : ": ") + reason), meters);
 
@@ -113,7 +112,7 @@ class OutboxRelayTests {
     @Test
     void theBackOffDoublesUpToItsCeiling() {
         OutboxRelay backingOff = new OutboxRelay(store, sender, TransactionOperations.withoutTransaction(),
-                new GatewayProperties.Outbox(Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 8, Duration.ofSeconds(1),
+                new OutboxProperties(Duration.ofSeconds(1), 2, Duration.ofSeconds(1), 8, Duration.ofSeconds(1),
                         Duration.ofSeconds(10), DataSize.ofKilobytes(960)), (m, t, r) -> { }, new SimpleMeterRegistry());
         assertThat(backingOff.backoff(1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(backingOff.backoff(2)).isEqualTo(Duration.ofSeconds(2));

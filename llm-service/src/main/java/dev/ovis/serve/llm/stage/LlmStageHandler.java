@@ -13,6 +13,7 @@ import dev.ovis.serve.llm.decode.DecodeEngine;
 import dev.ovis.serve.llm.decode.DecodeRequest;
 import dev.ovis.serve.llm.decode.EngineBusyException;
 import dev.ovis.serve.llm.decode.Generation;
+import dev.ovis.serve.llm.model.LlmModel;
 import dev.ovis.serve.llm.prompt.EmbeddingAssembler;
 import dev.ovis.serve.llm.prompt.Prompt;
 import dev.ovis.serve.llm.prompt.PromptBuilder;

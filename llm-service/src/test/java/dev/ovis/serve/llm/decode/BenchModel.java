@@ -2,9 +2,9 @@ package dev.ovis.serve.llm.decode;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.ovis.serve.llm.model.LlmModel;
 import dev.ovis.serve.llm.prompt.EmbeddingRows;
 import dev.ovis.serve.llm.prompt.PromptTokenizer;
-import dev.ovis.serve.llm.stage.LlmModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

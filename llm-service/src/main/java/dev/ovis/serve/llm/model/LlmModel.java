@@ -1,4 +1,4 @@
-package dev.ovis.serve.llm.stage;
+package dev.ovis.serve.llm.model;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;

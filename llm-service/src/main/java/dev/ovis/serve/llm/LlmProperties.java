@@ -1,4 +1,4 @@
-package dev.ovis.serve.llm.stage;
+package dev.ovis.serve.llm;
 
 import dev.ovis.serve.llm.decode.PrefixCacheSettings;
 import jakarta.validation.Valid;
@@ -13,7 +13,10 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The llm-service's settings ({@code ovis.llm.*}).
+ * The llm-service's settings ({@code ovis.llm.*}). One record for the whole service, here at its root
+ * rather than in a feature package, because the model ({@code llm.model}: directory, threads,
+ * announcements), the decode engine (KV, batching) and the stage ({@code llm.stage}: streaming) each
+ * read a part of it.
  *
  * @param modelDir       the exported model directory; unset = {@code ovis.model.dir} (shared with
  *                       vision), else {@code fixtures/tiny-ovis2}. A relative path is tried from the

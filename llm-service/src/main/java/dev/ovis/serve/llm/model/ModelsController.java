@@ -1,4 +1,4 @@
-package dev.ovis.serve.llm.stage;
+package dev.ovis.serve.llm.model;
 
 import dev.ovis.serve.llm.decode.DecodeEngine;
 import java.util.List;
