@@ -91,6 +91,12 @@ public final class StageListeners implements SmartLifecycle {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ContainerProperties containerProperties = new ContainerProperties(Topics.requests(processor.stage()).name());
         containerProperties.setAckMode(AckMode.MANUAL_IMMEDIATE);
+        // The early commit (once RUNNING is acknowledged) is sent without waiting for the broker's
+        // answer: the consumer writes the commit request before the handler starts, so a worker
+        // that dies in the handler has still handed the request over, and the handler does not wait
+        // a second round trip. A commit lost all the same (the broker gone at that instant) means one
+        // redelivery, which the gateway's event ids and the stream's sequence numbers absorb.
+        containerProperties.setSyncCommits(false);
         // The listener span continues the trace of the request's traceparent header (W3C), so the
         // Kafka wait shows between the producer's span and this one.
         containerProperties.setObservationEnabled(true);
