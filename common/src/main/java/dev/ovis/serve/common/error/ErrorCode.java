@@ -18,6 +18,8 @@ public enum ErrorCode {
     CONTEXT_LENGTH_EXCEEDED(400, false),
     /** No or an unknown API key. */
     UNAUTHORIZED(401, false),
+    /** The request body came too slowly (below the minimum rate, or past the whole-body deadline). */
+    REQUEST_TIMEOUT(408, false),
     /** Not found, or owned by another tenant (never 403: existence is not revealed). */
     NOT_FOUND(404, false),
     /** The model named in the request is not loaded. */

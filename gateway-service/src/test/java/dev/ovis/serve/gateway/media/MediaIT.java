@@ -96,6 +96,39 @@ class MediaIT extends GatewayIntegrationTest {
         }
     }
 
+    /**
+     * A body that trickles (one byte a second) is cut with 408 once the grace has passed, instead of
+     * holding the handler, its buffers and an upload's temp file for as long as the client likes.
+     */
+    @Test
+    void aBodyThatTricklesIsCutWith408() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/media HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY_A
+                    + "\r\nConnection: close\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 40 && !Thread.currentThread().isInterrupted(); i++) {
+                        out.write(0x89);
+                        out.flush();
+                        Thread.sleep(1000);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the gateway answered and closed, or the test ended
+                }
+            });
+            long start = System.nanoTime();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000;
+            trickle.interrupt();
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("request-timeout").contains("bytes/s");
+            assertThat(seconds).as("cut after the 10 s grace, not at the end of the 40 s trickle").isLessThan(38);
+        }
+    }
+
     /** {@code Expect: 100-continue}: the body is refused from its declared length and never asked for. */
     @Test
     void aClientExpecting100ContinueGetsThe413Instead() throws Exception {
