@@ -7,6 +7,7 @@ import dev.ovis.serve.common.Topics;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.envelope.EventTypes;
 import dev.ovis.serve.common.model.ModelInfo;
+import dev.ovis.serve.gateway.limit.BodyBudget;
 import dev.ovis.serve.support.kafka.EnvelopePublisher;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
@@ -72,6 +73,8 @@ class HostileInputCorpusIT extends GatewayIntegrationTest {
 
     @Autowired
     EnvelopePublisher publisher;
+    @Autowired
+    BodyBudget bodyBudget;
     @LocalServerPort
     int port;
 
@@ -164,6 +167,9 @@ class HostileInputCorpusIT extends GatewayIntegrationTest {
         as(KEY_A).post().uri("/v1/jobs").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("kind", "OCR", "payload", Map.of("media", media.get("id"))))
                 .exchange().expectStatus().value(status -> assertThat(status).as("a normal job after " + batch).isEqualTo(201));
+        // every JSON body of the batch was given back to the budget once its request ended: none leaks
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(bodyBudget.held()).as("JSON body bytes still held after " + batch).isZero());
     }
 
     private void announceModel() {
