@@ -10,6 +10,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -24,8 +25,8 @@ import reactor.core.publisher.Mono;
  * parsed tree lives as long as the request, so each endpoint's limit alone let a few concurrent
  * large chats take the heap (three 60 MB ones moved the JVM from 1.4 to 2.2 GB). Each JSON body's
  * bytes are counted as they arrive and given back when its request ends; a body that would pass
- * {@code max-bytes} is refused with 503 and Retry-After, the others go on. Uploads
- * ({@code multipart}, raw bytes) are streamed to disk, not held, and are not counted.
+ * {@code max-bytes} is refused with 503 and Retry-After, the others go on. Uploads (multipart
+ * forms, raw bytes to {@code /v1/media}) are streamed to disk, not held, and are not counted.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 11)
@@ -47,8 +48,7 @@ public class BodyBudget implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        MediaType type = exchange.getRequest().getHeaders().getContentType();
-        if (!settings.enabled() || type == null || !isJson(type)) {
+        if (!settings.enabled() || streamedToDisk(exchange.getRequest())) {
             return chain.filter(exchange);
         }
         Share share = new Share();
@@ -90,7 +90,17 @@ public class BodyBudget implements WebFilter {
         }
     }
 
-    private static boolean isJson(MediaType type) {
-        return MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json");
+    /**
+     * Uploads: multipart forms (files, OCR and key-frame uploads) and raw bytes to {@code /v1/media}
+     * stream to disk and are not counted. Every other body is read whole — as JSON whatever its
+     * declared type, so the type cannot be used to slip past the budget.
+     */
+    private static boolean streamedToDisk(ServerHttpRequest request) {
+        MediaType type = request.getHeaders().getContentType();
+        if (type != null && "multipart".equalsIgnoreCase(type.getType())) {
+            return true;
+        }
+        String path = request.getPath().pathWithinApplication().value();
+        return path.equals("/v1/media") || path.startsWith("/v1/media/");
     }
 }

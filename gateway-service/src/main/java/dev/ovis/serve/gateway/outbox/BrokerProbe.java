@@ -73,25 +73,33 @@ public class BrokerProbe extends PeriodicWork {
     }
 
     private void describe() {
-        if (admin == null) {
-            admin = Admin.create(kafka.getConfigurationProperties());
-        }
         describing = true;
-        admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) settings.timeout().toMillis()))
-                .nodes().whenComplete((nodes, error) -> {
-                    boolean wasDown = brokerDown();
-                    if (error == null) {
-                        failedInARow = 0;
-                    } else {
-                        failedInARow++;
-                    }
-                    describing = false;
-                    if (wasDown && !brokerDown()) {
-                        log.info("Kafka answers again: new work is accepted");
-                    } else if (!wasDown && brokerDown()) {
-                        log.warn("Kafka is down ({}): new work gets 503 until it answers ({})", reason(), error.toString());
-                    }
-                });
+        try {
+            if (admin == null) {
+                admin = Admin.create(kafka.getConfigurationProperties());
+            }
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) settings.timeout().toMillis()))
+                    .nodes().whenComplete(this::described);
+        } catch (RuntimeException e) {
+            // not even asked (a client that cannot be made or is closing): a failed probe, and the next
+            // round asks again rather than waiting for an answer that will never come
+            described(null, e);
+        }
+    }
+
+    private void described(Object nodes, Throwable error) {
+        boolean wasDown = brokerDown();
+        if (error == null) {
+            failedInARow = 0;
+        } else {
+            failedInARow++;
+        }
+        describing = false;
+        if (wasDown && !brokerDown()) {
+            log.info("Kafka answers again: new work is accepted");
+        } else if (!wasDown && brokerDown()) {
+            log.warn("Kafka is down ({}): new work gets 503 until it answers ({})", reason(), error.toString());
+        }
     }
 
     private String reason() {

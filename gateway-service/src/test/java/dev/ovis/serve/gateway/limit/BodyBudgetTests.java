@@ -64,11 +64,20 @@ class BodyBudgetTests {
     void uploadsAreStreamedNotHeldAndAreNotCounted() {
         Mono<Void> holder = budget.filter(exchange(MediaType.APPLICATION_JSON), readsBodyThenWaitsFor(Sinks.empty()));
         holder.subscribe();
-        StepVerifier.create(budget.filter(exchange(MediaType.APPLICATION_OCTET_STREAM), readsBodyThenWaitsFor(done())))
+        StepVerifier.create(budget.filter(exchange(MediaType.APPLICATION_OCTET_STREAM, "/v1/media"), readsBodyThenWaitsFor(done())))
                 .verifyComplete();
-        StepVerifier.create(budget.filter(exchange(MediaType.MULTIPART_FORM_DATA), readsBodyThenWaitsFor(done())))
+        StepVerifier.create(budget.filter(exchange(MediaType.MULTIPART_FORM_DATA, "/v1/ocr"), readsBodyThenWaitsFor(done())))
                 .verifyComplete();
         assertThat(budget.held()).isEqualTo(BODY);
+    }
+
+    @Test
+    void aChatBodyDeclaredAsAnotherTypeIsCountedAllTheSame() {
+        Mono<Void> holder = budget.filter(exchange(MediaType.TEXT_PLAIN), readsBodyThenWaitsFor(Sinks.empty()));
+        holder.subscribe();
+        assertThat(budget.held()).as("read whole as JSON whatever its declared type").isEqualTo(BODY);
+        StepVerifier.create(budget.filter(exchange(null), readsBodyThenWaitsFor(Sinks.empty())))
+                .expectError(ApiException.class).verify(Duration.ofSeconds(5));
     }
 
     private static Sinks.Empty<Void> done() {
@@ -83,8 +92,16 @@ class BodyBudgetTests {
     }
 
     private static MockServerWebExchange exchange(MediaType type) {
+        return exchange(type, "/v1/chat/completions");
+    }
+
+    private static MockServerWebExchange exchange(MediaType type, String path) {
         Flux<DataBuffer> body = Flux.range(0, BODY / 1024)
                 .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(new byte[1024]));
-        return MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions").contentType(type).body(body));
+        MockServerHttpRequest.BodyBuilder request = MockServerHttpRequest.post(path);
+        if (type != null) {
+            request.contentType(type);
+        }
+        return MockServerWebExchange.from(request.body(body));
     }
 }
