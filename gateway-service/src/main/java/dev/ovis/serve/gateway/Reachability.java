@@ -1,8 +1,10 @@
 package dev.ovis.serve.gateway;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,23 +20,32 @@ public final class Reachability {
     }
 
     /**
-     * True only when every address was resolved and refused a connection or did not answer within
-     * {@code timeout}. A name that does not resolve right now proves nothing about the server, and
-     * an empty list is not an outage.
+     * True only when no address accepts a connection: every name resolved, and each of its IP
+     * addresses refused or did not answer within {@code timeout}. All addresses of a name are tried,
+     * as the Kafka and PostgreSQL clients do ("localhost" may be ::1 first while the server listens
+     * on 127.0.0.1). A name that does not resolve right now proves nothing about the server, and an
+     * empty list is not an outage.
+     *
+     * @param addresses host names or literals with ports, resolved here (unresolved ones are fine)
      */
     public static boolean noneAccepts(List<InetSocketAddress> addresses, Duration timeout) {
         if (addresses.isEmpty()) {
             return false;
         }
         for (InetSocketAddress address : addresses) {
-            if (address.isUnresolved()) {
+            InetAddress[] all;
+            try {
+                all = InetAddress.getAllByName(address.getHostString());
+            } catch (UnknownHostException e) {
                 return false;
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(address, (int) timeout.toMillis());
-                return false;
-            } catch (IOException refusedOrSilent) {
-                // the next address may accept
+            for (InetAddress ip : all) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(ip, address.getPort()), (int) timeout.toMillis());
+                    return false;
+                } catch (IOException refusedOrSilent) {
+                    // the next address may accept
+                }
             }
         }
         return true;

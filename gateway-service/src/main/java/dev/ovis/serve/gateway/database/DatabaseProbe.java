@@ -39,7 +39,7 @@ public class DatabaseProbe extends PeriodicWork {
 
     /** What the JDBC URL names, for messages. */
     String addresses() {
-        return addresses.toString();
+        return addresses.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList().toString();
     }
 
     @Override
@@ -47,9 +47,9 @@ public class DatabaseProbe extends PeriodicWork {
         boolean now = Reachability.noneAccepts(addresses, settings.connectTimeout());
         if (now != unreachable) {
             if (now) {
-                log.warn("PostgreSQL at {} accepts no connections: requests needing it get 503 until it does", addresses);
+                log.warn("PostgreSQL at {} accepts no connections: requests needing it get 503 until it does", addresses());
             } else {
-                log.info("PostgreSQL at {} accepts connections again", addresses);
+                log.info("PostgreSQL at {} accepts connections again", addresses());
             }
         }
         unreachable = now;
@@ -104,7 +104,7 @@ public class DatabaseProbe extends PeriodicWork {
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
-            addresses.add(new InetSocketAddress(host, port));
+            addresses.add(InetSocketAddress.createUnresolved(host, port));
         }
         return addresses;
     }

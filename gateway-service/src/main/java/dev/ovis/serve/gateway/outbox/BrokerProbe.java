@@ -120,7 +120,7 @@ public class BrokerProbe extends PeriodicWork {
             String host = Utils.getHost(server.trim());
             Integer port = Utils.getPort(server.trim());
             if (host != null && port != null) {
-                addresses.add(new InetSocketAddress(host, port));
+                addresses.add(InetSocketAddress.createUnresolved(host, port));
             }
         }
         return addresses;

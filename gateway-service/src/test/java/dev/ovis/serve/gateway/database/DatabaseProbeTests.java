@@ -33,7 +33,7 @@ class DatabaseProbeTests {
         assertThat(DatabaseProbe.addressesOf("jdbc:postgresql://db-a:5433,db-b/ovis"))
                 .extracting(a -> a.getHostString() + ":" + a.getPort()).containsExactly("db-a:5433", "db-b:5432");
         assertThat(DatabaseProbe.addressesOf("jdbc:postgresql://[::1]:7000/ovis"))
-                .extracting(a -> a.getHostString() + ":" + a.getPort()).containsExactly("0:0:0:0:0:0:0:1:7000");
+                .extracting(a -> a.getHostString() + ":" + a.getPort()).containsExactly("::1:7000");
         assertThat(DatabaseProbe.addressesOf("jdbc:postgresql:ovis")).isEmpty();
         assertThat(DatabaseProbe.addressesOf("jdbc:h2:mem:x")).isEmpty();
         assertThat(DatabaseProbe.addressesOf(null)).isEmpty();
