@@ -90,6 +90,12 @@ public final class FfmpegVideoDecoder implements AutoCloseable {
                     in.readFully(rgb);
                 } catch (EOFException end) {
                     break;
+                } catch (IOException e) {
+                    // the JDK may close the pipe under a reader when the watchdog kills the child
+                    if (child.killedAtDeadline()) {
+                        break;
+                    }
+                    throw e;
                 }
                 frames.add(new RgbFrame(plan.timestamp(frames.size()), plan.width(), plan.height(), rgb));
                 listener.decoded(frames.size(), plan.count());

@@ -29,7 +29,16 @@ final class FfprobeProber {
                 "-print_format", "json", "-show_format", "-show_streams", FfmpegInput.URL);
         String output;
         try (ChildProcess child = ChildProcess.start(command, deadline, input.file())) {
-            byte[] stdout = child.stdout().readAllBytes();
+            byte[] stdout;
+            try {
+                stdout = child.stdout().readAllBytes();
+            } catch (IOException e) {
+                // the JDK may close the pipe under a reader when the watchdog kills the child
+                if (!child.killedAtDeadline()) {
+                    throw e;
+                }
+                stdout = new byte[0];
+            }
             int status = child.waitFor();
             if (child.killedAtDeadline()) {
                 throw new VideoException(ErrorCode.VIDEO_LIMIT_EXCEEDED, "probing the video did not finish in time");
