@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,33 +24,66 @@ class HeaderDeadlineTests {
 
     @Test
     void headersTrickledPastTheDeadlineCloseTheConnection() {
-        EmbeddedChannel channel = new EmbeddedChannel(new HeaderDeadlineAutoConfiguration.HeaderDeadline(TIMEOUT));
-        for (int second = 0; second < 9; second++) {
-            channel.writeInbound(Unpooled.copiedBuffer(second == 0 ? "GET / HTTP/1.1\r\nX-A: " : "a", StandardCharsets.US_ASCII));
-            channel.advanceTimeBy(1, TimeUnit.SECONDS);
-            channel.runScheduledPendingTasks();
-        }
-        assertThat(channel.isOpen()).as("still within the deadline").isTrue();
-        channel.advanceTimeBy(2, TimeUnit.SECONDS);
-        channel.runScheduledPendingTasks();
+        EmbeddedChannel channel = channel();
+        trickle(channel, "GET / HTTP/1.1\r\nX-A: ");
         assertThat(channel.isOpen()).as("closed at the deadline, though bytes kept coming").isFalse();
         channel.finishAndReleaseAll();
     }
 
     @Test
-    void headersThatEndInTimeKeepTheConnectionWhateverTheLineEndings() {
-        for (String request : new String[] {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", "\r\nGET / HTTP/1.1\nHost: a\n\n"}) {
-            EmbeddedChannel channel = new EmbeddedChannel(new HeaderDeadlineAutoConfiguration.HeaderDeadline(TIMEOUT));
+    void everyRequestOnAKeptAliveConnectionHasItsOwnDeadline() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(ascii("GET /a HTTP/1.1\r\nHost: a\r\n\r\n"));
+        pass(channel, 60); // idle between requests: the idle timeout's business, not this one's
+        assertThat(channel.isOpen()).as("idle after an answered request").isTrue();
+        // a body that ends in the same read as the next request's complete headers
+        channel.writeInbound(ascii("POST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /c HTTP/1.1\r\nHost: a\r\n\r\n"));
+        pass(channel, 60);
+        assertThat(channel.isOpen()).as("requests whose headers all came").isTrue();
+        trickle(channel, "GET /d HTTP/1.1\r\nX-A: ");
+        assertThat(channel.isOpen()).as("the third request's headers trickled past the deadline").isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void headersThatEndInTimeKeepTheConnection() {
+        // the end of the headers is the codec's to find (Netty 4.2 takes CRLF line ends only)
+        for (String request : new String[] {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", "\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"}) {
+            EmbeddedChannel channel = channel();
             // split anywhere: the end of the headers may straddle two reads
             int half = request.length() - 2;
-            channel.writeInbound(Unpooled.copiedBuffer(request.substring(0, half), StandardCharsets.US_ASCII));
-            channel.writeInbound(Unpooled.copiedBuffer(request.substring(half), StandardCharsets.US_ASCII));
-            channel.advanceTimeBy(60, TimeUnit.SECONDS);
-            channel.runScheduledPendingTasks();
+            channel.writeInbound(ascii(request.substring(0, half)));
+            channel.writeInbound(ascii(request.substring(half)));
+            pass(channel, 60);
             assertThat(channel.isOpen()).as(request.replace("\r", "\\r").replace("\n", "\\n")).isTrue();
-            assertThat(channel.pipeline().get(HeaderDeadlineAutoConfiguration.HeaderDeadline.class)).isNull();
             channel.finishAndReleaseAll();
         }
+    }
+
+    /** A connection as the server's pipeline has it: raw bytes, the HTTP codec, decoded requests. */
+    private static EmbeddedChannel channel() {
+        HeaderDeadlineAutoConfiguration.HeaderDeadline deadline = new HeaderDeadlineAutoConfiguration.HeaderDeadline(TIMEOUT);
+        return new EmbeddedChannel(deadline.bytes(), new HttpServerCodec(), deadline.requests());
+    }
+
+    /** Starts a request's headers, then one more byte a second for 11 s. */
+    private static void trickle(EmbeddedChannel channel, String start) {
+        for (int second = 0; second < 11 && channel.isOpen(); second++) {
+            channel.writeInbound(ascii(second == 0 ? start : "a"));
+            pass(channel, 1);
+            if (second == 8) {
+                assertThat(channel.isOpen()).as("still within the deadline").isTrue();
+            }
+        }
+    }
+
+    private static void pass(EmbeddedChannel channel, int seconds) {
+        channel.advanceTimeBy(seconds, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    private static io.netty.buffer.ByteBuf ascii(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
     }
 
     /** On a real Reactor Netty server, as the auto-configuration installs it. */
@@ -70,6 +104,20 @@ class HeaderDeadlineTests {
                 int read = in.read(); // blocks until the server closes (-1) or the 10 s timeout throws
                 assertThat(read).as("closed without an answer").isEqualTo(-1);
                 System.out.printf("slowloris connection closed after %.2f s%n", (System.nanoTime() - start) / 1e9);
+            }
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), running.port())) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                byte[] answer = new byte[4096];
+                int n = in.read(answer);
+                assertThat(new String(answer, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+                Thread.sleep(1000); // idle past the deadline between requests: kept
+                out.write("GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(in.read()).as("the kept-alive connection's slow second request is cut").isEqualTo(-1);
             }
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), running.port())) {
                 socket.setSoTimeout(10_000);
