@@ -52,10 +52,21 @@ final class FaultLoad {
         Outcome cutByKill() {
             return new Outcome(group, null, KILLED_GATEWAY + failure, refusals, detail);
         }
+
+        /**
+         * A request sent while its gateway was being killed: the dying process's socket still accepts
+         * connections until it is gone, so a client whose request was just cut can send its next one
+         * there too.
+         */
+        Outcome cutWhileDying() {
+            return new Outcome(group, null, KILLED_GATEWAY + DYING + failure, refusals, detail);
+        }
     }
 
     /** The failure prefix of a request cut by its gateway's SIGKILL. */
     static final String KILLED_GATEWAY = "KILLED GATEWAY: ";
+    /** After {@link #KILLED_GATEWAY}: the request was sent after the SIGKILL, before the process had gone. */
+    static final String DYING = "sent while it was dying: ";
     /** Rounds over every gateway while all refuse connections (each after a pause) before giving up. */
     private static final int CONNECT_ROUNDS = 60;
 
@@ -107,8 +118,7 @@ final class FaultLoad {
                 String gateway = gateways.get((first + k) % gateways.size());
                 long start = System.nanoTime();
                 try {
-                    Outcome outcome = send(i, gateway);
-                    return outcome.answered() || !killedSince(gateway, start) ? outcome : outcome.cutByKill();
+                    return cut(send(i, gateway), gateway, start);
                 } catch (java.net.ConnectException e) {
                     if (k + 1 >= gateways.size() * CONNECT_ROUNDS) {
                         return new Outcome(group(i), null, "i/o: no gateway accepts a connection: " + e, 0);
@@ -118,8 +128,7 @@ final class FaultLoad {
                         Thread.sleep(500);
                     }
                 } catch (IOException e) {
-                    Outcome failed = new Outcome(group(i), null, "i/o: " + e, 0);
-                    return killedSince(gateway, start) ? failed.cutByKill() : failed;
+                    return cut(new Outcome(group(i), null, "i/o: " + e, 0), gateway, start);
                 }
             }
         } catch (InterruptedException e) {
@@ -130,14 +139,17 @@ final class FaultLoad {
         }
     }
 
-    /** Whether the request that started at {@code start} and has just failed was in flight when its gateway was killed. */
-    private boolean killedSince(String gateway, long start) {
+    /** The outcome of a request that started at {@code start}, marked if it failed because its gateway was killed. */
+    private Outcome cut(Outcome outcome, String gateway, long start) {
         Long sent = killsSent.get(gateway);
-        if (sent == null) {
-            return false;
+        if (outcome.answered() || sent == null) {
+            return outcome;
         }
         Long done = killsDone.get(gateway);
-        return done == null || start <= done;
+        if (start <= sent) {
+            return outcome.cutByKill();
+        }
+        return done == null || start <= done ? outcome.cutWhileDying() : outcome;
     }
 
     private Outcome send(int i, String gateway) throws IOException, InterruptedException {
@@ -350,8 +362,15 @@ final class FaultLoad {
         }
     }
 
+    /**
+     * A POST on a connection of its own ({@code Connection: close}; the pom allows that header): on a
+     * kept-alive connection to a gateway killed meanwhile it would fail without telling whether the
+     * gateway had it, where a new connection is refused and the request fails over, as a load balancer's
+     * would. (GETs reuse connections: the client retries those by itself.)
+     */
     private HttpRequest request(String gateway, String path, String body) {
         return HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofMinutes(5))
+                .header("Connection", "close")
                 .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
