@@ -58,31 +58,42 @@ public class UnreadBody implements HttpHandlerDecoratorFactory {
                     return body.flux();
                 }
             };
-            // Reactor Netty closes a connection as soon as the answer's last bytes are written, so
-            // the rest of the body is read just before the answer goes out, not after.
+            // The rest of the body is read just before the answer goes out, not after: the answer's
+            // headers must say whether the connection stays open.
             ServerHttpResponse draining = new ServerHttpResponseDecorator(response) {
                 @Override
                 public Mono<Void> writeWith(Publisher<? extends DataBuffer> content) {
-                    return drain(body).then(Mono.defer(() -> super.writeWith(content)));
+                    return drain(body, this).then(Mono.defer(() -> super.writeWith(content)));
                 }
 
                 @Override
                 public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> content) {
-                    return drain(body).then(Mono.defer(() -> super.writeAndFlushWith(content)));
+                    return drain(body, this).then(Mono.defer(() -> super.writeAndFlushWith(content)));
                 }
 
                 @Override
                 public Mono<Void> setComplete() {
-                    return drain(body).then(Mono.defer(super::setComplete));
+                    return drain(body, this).then(Mono.defer(super::setComplete));
                 }
             };
             return handler.handle(tracked, draining);
         };
     }
 
-    private Mono<Void> drain(Body body) {
+    /**
+     * Reads what is left of the body; if it was not read to its end (too large, too slow, cut by a
+     * limit, or never sent after {@code Expect: 100-continue}), the answer closes the connection: on a
+     * kept-alive connection the server would otherwise wait, up to the idle timeout and again after
+     * every byte, for the rest of a body nobody wants, or take its bytes for the next request.
+     */
+    private Mono<Void> drain(Body body, ServerHttpResponse response) {
         return body.drain().timeout(properties.timeout(), Mono.fromRunnable(body::stop))
-                .onErrorResume(error -> Mono.empty());
+                .onErrorResume(error -> Mono.empty())
+                .then(Mono.fromRunnable(() -> {
+                    if (!body.readToEnd() && !response.isCommitted()) {
+                        response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+                    }
+                }));
     }
 
     private static boolean hasBody(HttpHeaders headers) {
@@ -104,6 +115,7 @@ public class UnreadBody implements HttpHandlerDecoratorFactory {
         private volatile boolean handlerGone;
         private volatile boolean draining;
         private volatile boolean terminated;
+        private volatile boolean readToEnd;
         private long discarded;
 
         Body(Flux<DataBuffer> source, long maxBytes, boolean expectsContinue) {
@@ -146,6 +158,11 @@ public class UnreadBody implements HttpHandlerDecoratorFactory {
                 subscription.request(Long.MAX_VALUE);
             }
             return finished.asMono();
+        }
+
+        /** Whether the body's last byte has been read (by the handler or by the drain). */
+        boolean readToEnd() {
+            return readToEnd;
         }
 
         void stop() {
@@ -203,6 +220,7 @@ public class UnreadBody implements HttpHandlerDecoratorFactory {
 
             @Override
             public void onComplete() {
+                readToEnd = true;
                 if (!handlerGone) {
                     handler.onComplete();
                 }

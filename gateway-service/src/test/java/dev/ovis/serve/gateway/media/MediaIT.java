@@ -98,7 +98,9 @@ class MediaIT extends GatewayIntegrationTest {
 
     /**
      * A body that trickles (one byte a second) is cut with 408 once the grace has passed, instead of
-     * holding the handler, its buffers and an upload's temp file for as long as the client likes.
+     * holding the handler, its buffers and an upload's temp file for as long as the client likes —
+     * and the connection with it, although the client asked for none of that to be closed: kept
+     * alive, it would wait for the rest of the body for as long as bytes kept coming.
      */
     @Test
     void aBodyThatTricklesIsCutWith408() throws Exception {
@@ -106,7 +108,7 @@ class MediaIT extends GatewayIntegrationTest {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/media HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY_A
-                    + "\r\nConnection: close\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n")
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             Thread trickle = Thread.ofVirtual().start(() -> {
@@ -126,6 +128,26 @@ class MediaIT extends GatewayIntegrationTest {
             trickle.interrupt();
             assertThat(answer).startsWith("HTTP/1.1 408").contains("request-timeout").contains("bytes/s");
             assertThat(seconds).as("cut after the 10 s grace, not at the end of the 40 s trickle").isLessThan(38);
+        }
+    }
+
+    /**
+     * A body refused from its declared length and never sent: the answer comes once the gateway has
+     * waited for the unread rest (`unread-body.timeout`), and the connection closes with it — kept
+     * alive, the gateway would go on waiting for a body nobody wants, until the idle timeout.
+     */
+    @Test
+    void aRefusedBodyThatNeverComesClosesTheConnectionAfterTheAnswer() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(40_000);
+            socket.getOutputStream().write(("POST /v1/media HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY_A
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + (4 * LIMIT)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000;
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("media-too-large");
+            assertThat(seconds).as("closed with the answer, not at the 60 s idle timeout").isLessThan(35);
         }
     }
 
