@@ -132,6 +132,26 @@ public final class DecodeEngine implements AutoCloseable {
     }
 
     /**
+     * Queues several requests so that the engine admits them in one plan (when they fit): they are
+     * prefilled one after the other and then decode as one batch from their first step. For the
+     * benchmark, which compares whole batches with a bare loop.
+     */
+    List<Generation> submitAll(List<DecodeRequest> requests) throws EngineBusyException {
+        List<Sequence> sequences = new ArrayList<>();
+        for (DecodeRequest request : requests) {
+            int usable = usablePromptPositions();
+            if (request.positions() > usable || !request.embeddings().isDirect()) {
+                throw new IllegalArgumentException("prompt of " + request.positions() + " positions exceeds " + usable);
+            }
+            int maxNew = Math.min(request.sampling().maxTokens(), usable + 1 - request.positions());
+            long seed = request.sampling().seed() != null ? request.sampling().seed() : seedOf(request.id());
+            sequences.add(new Sequence(request, maxNew, seed, text, settings.stopIds(), observer));
+        }
+        scheduler.submitAll(sequences);
+        return sequences.stream().map(s -> s.generation).toList();
+    }
+
+    /**
      * The seed of a request that names none: derived from its id (the job's), not drawn at random,
      * so a job run again after a worker crash samples the same text and a streaming client never
      * receives text spliced from two samples. Different jobs still sample differently.

@@ -56,6 +56,18 @@ final class Scheduler {
         }
     }
 
+    /** Queues several sequences at once, so one plan sees them all (the benchmark's batches start together). */
+    void submitAll(List<Sequence> sequences) throws EngineBusyException {
+        lock.lock();
+        try {
+            for (Sequence s : sequences) {
+                submit(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int queued() {
         lock.lock();
         try {
