@@ -71,7 +71,11 @@ public final class DecodeBenchmark {
                     spec.kvBytesPerToken(), spec.kvType());
             EngineSettings settings = new EngineSettings(model.contextLength(), model.stopIds(), 4L << 30, 16, 64, 4096);
             try (DecodeEngine engine = new DecodeEngine(model.decoder(), text, model.tokenizer()::decode,
-                    settings.withPrefixCache(PrefixCacheSettings.OFF))) {
+                    settings.withPrefixCache(PrefixCacheSettings.OFF), STEP_CLOCK)) {
+                if (System.getProperty("bench.cycle") != null) {
+                    cycle(engine, text, ratioLevels);
+                    return;
+                }
                 ratio(model.decoder(), engine, text, steps, ratioLevels, pairs);
                 if (onlyRatio) {
                     return;
@@ -85,9 +89,38 @@ public final class DecodeBenchmark {
         }
     }
 
-    /** One measured run: decode tokens/s (prefill excluded) and each row's greedy tokens (the first one from the prefill). */
-    private record Run(double tokensPerSecond, List<List<Integer>> tokens) {
+    /** One measured run: decode tokens/s (prefill excluded), each row's greedy tokens (the first one from the prefill), step times. */
+    private record Run(double tokensPerSecond, List<List<Integer>> tokens, double[] stepMillis) {
     }
+
+    /** Times the engine's loop: a stamp after each planning round with a running batch (so one per decode step). */
+    private static final class StepClock implements EngineObserver {
+        private final List<Long> stamps = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void batch(int running, int waiting, double kvUsage) {
+            if (running > 0) {
+                stamps.add(System.nanoTime());
+            }
+        }
+
+        void reset() {
+            stamps.clear();
+        }
+
+        /** Intervals between consecutive stamps: one decode step and the loop around it, each. */
+        double[] stepMillis() {
+            synchronized (stamps) {
+                double[] out = new double[Math.max(0, stamps.size() - 1)];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (stamps.get(i + 1) - stamps.get(i)) / 1e6;
+                }
+                return out;
+            }
+        }
+    }
+
+    private static final StepClock STEP_CLOCK = new StepClock();
 
     /**
      * Engine ÷ bare loop at each concurrency: {@code c} prompts of {@value #PROMPT} positions decoded
@@ -95,50 +128,168 @@ public final class DecodeBenchmark {
      * then run as one batch) and by a bare batched loop on the same session; runs alternate engine,
      * bare, engine, bare … and the figure is the median of the pairs' ratios. Both are timed on the
      * decode steps only, from the last prompt's first token (prefill excluded) to the last step's token.
+     * With {@code -Dbench.variants=pinned,owned} each pair runs the engine in both KV modes around one
+     * bare run (order swapped every other pair). Also printed, as a figure less sensitive to other
+     * processes' bursts: the ratio of the bare loop's to the engine's 25th-percentile step time over
+     * all runs.
      */
     private static void ratio(OnnxDecoder decoder, DecodeEngine engine, EmbeddingRows text, int steps, int[] levels,
                               int pairs) throws Exception {
-        System.out.printf("engine vs bare batched loop: %d decode steps per run, %d pairs per concurrency, prefill excluded%n",
-                steps, pairs);
+        List<String> variants = List.of(System.getProperty("bench.variants", "engine").split(","));
+        System.out.printf("engine %s vs bare batched loop: %d decode steps per run, %d pairs per concurrency, prefill excluded%n",
+                variants, steps, pairs);
         List<String> summary = new ArrayList<>();
         for (int c : levels) {
             List<FloatBuffer> prompts = IntStream.range(0, c).mapToObj(i -> promptEmbeddings(text, PROMPT, 100 + i)).toList();
-            runEngineBatch(engine, prompts, 2);
-            bareBatch(decoder, text, prompts, 2);
-            double[] ratios = new double[pairs];
-            double[] ours = new double[pairs];
-            double[] bare = new double[pairs];
-            int agreeing = 0;
-            for (int i = 0; i < pairs; i++) {
-                Run e = runEngineBatch(engine, prompts, steps);
-                Run b = bareBatch(decoder, text, prompts, steps);
-                ours[i] = e.tokensPerSecond();
-                bare[i] = b.tokensPerSecond();
-                ratios[i] = ours[i] / bare[i];
-                for (int r = 0; r < c; r++) {
-                    agreeing += e.tokens().get(r).equals(b.tokens().get(r)) ? 1 : 0;
-                }
-                System.out.printf("  %2d streams, pair %d: engine %.2f tokens/s, bare %.2f tokens/s, ratio %.3f%n",
-                        c, i + 1, ours[i], bare[i], ratios[i]);
+            for (String v : variants) {
+                runEngineBatch(engine, v, prompts, 2);
             }
-            String line = String.format("%2d streams: engine %.2f tokens/s, bare %.2f tokens/s (medians), engine ÷ bare %.3f "
-                            + "(median of pairs; pairs %s; best ÷ best %.3f); rows with the same greedy tokens as the bare loop %d/%d",
-                    c, median(ours), median(bare), median(ratios), Arrays.toString(Arrays.stream(ratios)
-                            .mapToObj(r -> String.format("%.3f", r)).toArray()),
-                    Arrays.stream(ours).max().orElseThrow() / Arrays.stream(bare).max().orElseThrow(), agreeing, c * pairs);
-            System.out.println(line);
-            summary.add(line);
+            bareBatch(decoder, text, prompts, 2);
+            int n = variants.size();
+            double[][] ratios = new double[n][pairs];
+            double[][] ours = new double[n][pairs];
+            double[] bare = new double[pairs];
+            List<List<Double>> engineSteps = new ArrayList<>();
+            variants.forEach(v -> engineSteps.add(new ArrayList<>()));
+            List<Double> bareSteps = new ArrayList<>();
+            int[] agreeing = new int[n];
+            for (int i = 0; i < pairs; i++) {
+                List<Integer> order = new ArrayList<>(IntStream.range(0, n).boxed().toList());
+                if (i % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                Run[] e = new Run[n];
+                Run b = null;
+                for (int k = 0; k < n; k++) {
+                    int v = order.get(k);
+                    e[v] = runEngineBatch(engine, variants.get(v), prompts, steps);
+                    if (k == 0) {
+                        b = bareBatch(decoder, text, prompts, steps);
+                    }
+                }
+                bare[i] = b.tokensPerSecond();
+                Arrays.stream(b.stepMillis()).forEach(bareSteps::add);
+                StringBuilder line = new StringBuilder(String.format("  %2d streams, pair %d: bare %.2f tokens/s", c, i + 1, bare[i]));
+                for (int v = 0; v < n; v++) {
+                    ours[v][i] = e[v].tokensPerSecond();
+                    ratios[v][i] = ours[v][i] / bare[i];
+                    Arrays.stream(e[v].stepMillis()).forEach(engineSteps.get(v)::add);
+                    for (int r = 0; r < c; r++) {
+                        agreeing[v] += e[v].tokens().get(r).equals(b.tokens().get(r)) ? 1 : 0;
+                    }
+                    line.append(String.format(", %s %.2f tokens/s (ratio %.3f)", variants.get(v), ours[v][i], ratios[v][i]));
+                }
+                System.out.println(line);
+            }
+            for (int v = 0; v < n; v++) {
+                double[] es = engineSteps.get(v).stream().mapToDouble(Double::doubleValue).toArray();
+                double[] bs = bareSteps.stream().mapToDouble(Double::doubleValue).toArray();
+                String line = String.format("%2d streams, %s: engine %.2f tokens/s, bare %.2f tokens/s (medians), engine ÷ bare %.3f "
+                                + "(median of pairs; pairs %s; best ÷ best %.3f; step time p25 bare ÷ engine %.3f (%.1f / %.1f ms), "
+                                + "min %.3f); rows with the same greedy tokens as the bare loop %d/%d",
+                        c, variants.get(v), median(ours[v]), median(bare), median(ratios[v]), Arrays.toString(Arrays.stream(ratios[v])
+                                .mapToObj(r -> String.format("%.3f", r)).toArray()),
+                        Arrays.stream(ours[v]).max().orElseThrow() / Arrays.stream(bare).max().orElseThrow(),
+                        quantile(bs, 0.25) / quantile(es, 0.25), quantile(bs, 0.25), quantile(es, 0.25),
+                        quantile(bs, 0) / quantile(es, 0), agreeing[v], c * pairs);
+                System.out.println(line);
+                summary.add(line);
+            }
         }
         System.out.println("engine ÷ bare summary:");
         summary.forEach(l -> System.out.println("  " + l));
     }
 
-    /** The engine on {@code prompts} submitted at once: decode tokens/s from the last first token to the last token. */
-    private static Run runEngineBatch(DecodeEngine engine, List<FloatBuffer> prompts, int steps) throws Exception {
+    /**
+     * EXPERIMENT: the engine's KV modes compared inside one batch: the mode cycles every
+     * {@code bench.cycle.every} steps through {@code bench.cycle} (e.g. pinned,owned,aligned) for
+     * {@code bench.cycle.steps} steps, so other processes' bursts hit all modes alike. The first step
+     * of each block (it may copy the KV into the new mode) is left out.
+     */
+    private static void cycle(DecodeEngine engine, EmbeddingRows text, int[] levels) throws Exception {
+        String[] modes = System.getProperty("bench.cycle").split(",");
+        int every = Integer.getInteger("bench.cycle.every", 4);
+        int steps = Integer.getInteger("bench.cycle.steps", 48);
+        System.out.printf("KV modes %s cycled every %d steps, %d steps per concurrency%n", Arrays.toString(modes), every, steps);
+        for (int c : levels) {
+            List<FloatBuffer> prompts = IntStream.range(0, c).mapToObj(i -> promptEmbeddings(text, PROMPT, 100 + i)).toList();
+            DecodeEngine.cycleEvery = every;
+            DecodeEngine.cycle = modes;
+            runEngineBatch(engine, "cycle", prompts, every * modes.length);
+            DecodeEngine.CYCLE_LOG.clear();
+            Run run = runEngineBatch(engine, "cycle", prompts, steps);
+            DecodeEngine.cycle = null;
+            List<long[]> log;
+            synchronized (DecodeEngine.CYCLE_LOG) {
+                log = new ArrayList<>(DecodeEngine.CYCLE_LOG);
+            }
+            int rounds = (log.size() + every * modes.length - 1) / (every * modes.length);
+            double[][] blockMedian = new double[modes.length][rounds];
+            StringBuilder out = new StringBuilder(String.format("%2d streams (%.2f tokens/s over the run):", c, run.tokensPerSecond()));
+            for (int m = 0; m < modes.length; m++) {
+                final int mode = m;
+                double[] stepMs = log.stream().filter(e -> e[0] == mode && e[1] == 0).mapToDouble(e -> e[2] / 1e6).toArray();
+                double[] runMs = log.stream().filter(e -> e[0] == mode && e[1] == 0).mapToDouble(e -> e[3] / 1e6).toArray();
+                for (int r = 0; r < rounds; r++) {
+                    int from = r * every * modes.length + m * every;
+                    double[] block = log.subList(Math.min(from, log.size()), Math.min(from + every, log.size())).stream()
+                            .filter(e -> e[1] == 0).mapToDouble(e -> e[2] / 1e6).toArray();
+                    blockMedian[m][r] = block.length == 0 ? Double.NaN : quantile(block, 0.5);
+                }
+                out.append(String.format("%n  %-8s step median %.1f ms, p25 %.1f ms, min %.1f ms; session.run median %.1f ms (%d steps)",
+                        modes[m], quantile(stepMs, 0.5), quantile(stepMs, 0.25), quantile(stepMs, 0), quantile(runMs, 0.5), stepMs.length));
+            }
+            for (int m = 1; m < modes.length; m++) {
+                List<Double> ratios = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    if (!Double.isNaN(blockMedian[m][r]) && !Double.isNaN(blockMedian[0][r])) {
+                        ratios.add(blockMedian[0][r] / blockMedian[m][r]);
+                    }
+                }
+                double[] rs = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+                out.append(String.format("%n  speed %s ÷ %s, median over %d rounds of block medians: %.3f (rounds %s)", modes[m], modes[0],
+                        rs.length, quantile(rs, 0.5), Arrays.toString(Arrays.stream(rs).mapToObj(x -> String.format("%.3f", x)).toArray())));
+            }
+            Run pinned = runEngineBatch(engine, "pinned", prompts, steps);
+            out.append(String.format("%n  greedy tokens of the cycled run equal an all-pinned run's: %s", pinned.tokens().equals(run.tokens())));
+            System.out.println(out);
+        }
+    }
+
+    private static double quantile(double[] values, double q) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? Double.NaN : s[(int) Math.floor(q * (s.length - 1))];
+    }
+
+    /**
+     * The engine on {@code prompts} submitted at once: decode tokens/s from the last first token to the
+     * last token. {@code variant}: {@code pinned}, {@code owned} or {@code aligned} (pinned, 64-byte-aligned arenas) sets the engine's KV mode, anything
+     * else leaves it as configured.
+     */
+    private static Run runEngineBatch(DecodeEngine engine, String variant, List<FloatBuffer> prompts, int steps) throws Exception {
+        switch (variant) {
+            case "pinned" -> {
+                engine.ortPresents = false;
+                KvCache.align64 = false;
+            }
+            case "owned" -> {
+                engine.ortPresents = true;
+                KvCache.align64 = false;
+            }
+            case "aligned" -> {
+                engine.ortPresents = false;
+                KvCache.align64 = true;
+            }
+            default -> {
+            }
+        }
         List<DecodeRequest> requests = new ArrayList<>();
         for (FloatBuffer p : prompts) {
             requests.add(new DecodeRequest("bench", p.duplicate(), p.remaining() / engine.spec().hidden(), greedy(steps + 1)));
         }
+        STEP_CLOCK.reset();
+        java.util.Arrays.fill(DecodeEngine.PROF, 0);
         List<Generation> generations = engine.submitAll(requests);
         long first = 0;
         long last = 0;
@@ -151,11 +302,16 @@ public final class DecodeBenchmark {
             tokens += g.tokenIds().size() - 1;
             ids.add(g.tokenIds());
         }
+        Thread.sleep(20);
+        long[] p = DecodeEngine.PROF;
+        double n = Math.max(1, p[5]);
+        System.out.printf("    engine %s per step (ms): window %.1f, inputs %.2f, tensors+run %.1f, run %.1f, advance %.2f, sample %.2f%n",
+                variant, (last - first) / 1e6 / steps, p[0] / 1e6 / n, p[1] / 1e6 / n, p[2] / 1e6 / n, p[3] / 1e6 / n, p[4] / 1e6 / n);
         if (tokens != (long) steps * prompts.size()) {
             System.out.printf("  (engine: %d decode tokens instead of %d: a stop token ended a row early)%n", tokens,
                     (long) steps * prompts.size());
         }
-        return new Run(tokens * 1e9 / (last - first), ids);
+        return new Run(tokens * 1e9 / (last - first), ids, STEP_CLOCK.stepMillis());
     }
 
     /**
@@ -199,7 +355,10 @@ public final class DecodeBenchmark {
         }
         FloatBuffer rows = ByteBuffer.allocateDirect(c * spec.hidden() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         long start = System.nanoTime();
+        long runNanos = 0;
+        double[] stepMillis = new double[steps];
         for (int t = 0; t < steps; t++) {
+            long stepStart = System.nanoTime();
             rows.clear();
             for (int r = 0; r < c; r++) {
                 text.copyRow(last[r], rows);
@@ -217,7 +376,9 @@ public final class DecodeBenchmark {
                 inputs.put(OnnxDecoder.pastKey(l), (OnnxTensor) result.get(OnnxDecoder.presentKey(l)).orElseThrow());
                 inputs.put(OnnxDecoder.pastValue(l), (OnnxTensor) result.get(OnnxDecoder.presentValue(l)).orElseThrow());
             }
+            long r0 = System.nanoTime();
             OrtSession.Result next = session.run(inputs);
+            runNanos += System.nanoTime() - r0;
             created.forEach(OnnxTensor::close);
             result.close();
             result = next;
@@ -226,10 +387,12 @@ public final class DecodeBenchmark {
                 last[r] = Sampler.argmax(logits.position(r * spec.vocab()), spec.vocab());
                 tokens.get(r).add(last[r]);
             }
+            stepMillis[t] = (System.nanoTime() - stepStart) / 1e6;
         }
         long elapsed = System.nanoTime() - start;
+        System.out.printf("    bare per step (ms): window %.1f, run %.1f%n", elapsed / 1e6 / steps, runNanos / 1e6 / steps);
         result.close();
-        return new Run((double) c * steps * 1e9 / elapsed, tokens);
+        return new Run((double) c * steps * 1e9 / elapsed, tokens, stepMillis);
     }
 
     private static void concurrency(DecodeEngine engine, EmbeddingRows text, int steps, int[] levels) throws Exception {
