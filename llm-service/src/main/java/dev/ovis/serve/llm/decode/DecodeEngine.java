@@ -1,7 +1,6 @@
 package dev.ovis.serve.llm.decode;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.ovis.serve.common.chat.FinishReason;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.common.job.Failure;
@@ -49,8 +48,6 @@ public final class DecodeEngine implements AutoCloseable {
     private volatile EngineStats stats = EngineStats.ZERO;
     private final EngineObserver observer;
     private volatile double kvUsage;
-    /** EXPERIMENT: feed ORT-owned presents back while the batch is unchanged (read at each step). */
-    volatile boolean ortPresents = Boolean.getBoolean("ovis.llm.kv.ort-presents");
 
     public DecodeEngine(OnnxDecoder decoder, EmbeddingRows textRows, TokenText text, EngineSettings settings) {
         this(decoder, textRows, text, settings, EngineObserver.NONE);
@@ -183,9 +180,6 @@ public final class DecodeEngine implements AutoCloseable {
                     }
                     s.prefillKv = null;
                 }
-                if (running.isEmpty()) {
-                    cycleStep = 0;
-                }
                 runningCount = running.size();
                 kvUsage = reservedKvShare();
                 observer.batch(running.size(), scheduler.queued(), kvUsage);
@@ -291,18 +285,6 @@ public final class DecodeEngine implements AutoCloseable {
         }
     }
 
-    /** PROFILE (temporary): nanos of inputs, tensors+run, run only, advance, sample; and step count. */
-    static final long[] PROF = new long[8];
-    /**
-     * EXPERIMENT: when set, the KV mode cycles through these ("pinned", "owned", "aligned") every
-     * {@link #cycleEvery} steps of a batch, and each step is logged as {mode index, first step of
-     * its block (1/0), step nanos, session.run nanos} in {@link #CYCLE_LOG}.
-     */
-    static volatile String[] cycle;
-    static volatile int cycleEvery = 4;
-    static final List<long[]> CYCLE_LOG = java.util.Collections.synchronizedList(new ArrayList<>());
-    private int cycleStep;
-
     private void step() {
         long start = System.nanoTime();
         int batch = running.size();
@@ -322,53 +304,16 @@ public final class DecodeEngine implements AutoCloseable {
             }
         }
         FloatBuffer stepLogits = logits.slice(0, batch * spec.vocab());
-        long t1 = System.nanoTime();
-        PROF[0] += t1 - start;
-        String[] modes = cycle;
-        int modeIndex = -1;
-        boolean blockStart = false;
-        if (modes != null) {
-            modeIndex = (cycleStep / cycleEvery) % modes.length;
-            blockStart = cycleStep % cycleEvery == 0;
-            cycleStep++;
-            boolean align = modes[modeIndex].equals("aligned");
-            ortPresents = modes[modeIndex].equals("owned");
-            if (align != KvCache.align64) {
-                KvCache.align64 = align;
-                kv.materialise();
-                kv.realign();
-            }
-        }
-        long runBefore = PROF[2];
-        boolean owned = ortPresents;
         try {
-            if (owned) {
-                OrtSession.Result present = decoder.runOwned(embeds.flip(), batch, stepMask, positions.slice(0, batch),
-                        kv.owned() == null ? kv.past() : null, kv.owned(), past, stepLogits);
-                kv.advanceOwned(present);
-            } else {
-                kv.materialise();
-                decoder.run(embeds.flip(), batch, 1, stepMask, positions.slice(0, batch), kv.past(), kv.present(), stepLogits);
-            }
+            decoder.run(embeds.flip(), batch, 1, stepMask, positions.slice(0, batch), kv.past(), kv.present(), stepLogits);
         } catch (OrtException | RuntimeException e) {
             log.error("decode step failed for a batch of {}", batch, e);
             failRunning(new Failure(ErrorCode.INTERNAL, "decode step failed: " + e.getMessage()));
             return;
         }
-        long t2 = System.nanoTime();
-        PROF[1] += t2 - t1;
-        if (!owned) {
-            kv.advance();
-        }
-        long t3 = System.nanoTime();
-        PROF[3] += t3 - t2;
+        kv.advance();
         for (int row = 0; row < batch; row++) {
             running.get(row).sample(stepLogits.position(row * spec.vocab()), spec.vocab());
-        }
-        PROF[4] += System.nanoTime() - t3;
-        PROF[5]++;
-        if (modes != null) {
-            CYCLE_LOG.add(new long[]{modeIndex, blockStart ? 1 : 0, System.nanoTime() - start, PROF[2] - runBefore});
         }
         EngineStats now = stats;
         stats = new EngineStats(now.prefills(), now.prefillNanos(), now.steps() + 1, now.stepRows() + batch,

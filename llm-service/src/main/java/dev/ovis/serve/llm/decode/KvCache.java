@@ -1,8 +1,5 @@
 package dev.ovis.serve.llm.decode;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -21,22 +18,6 @@ import java.nio.ByteOrder;
 final class KvCache {
 
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
-    /** EXPERIMENT: 64-byte-aligned KV buffers (read at each allocation). */
-    static volatile boolean align64 = Boolean.getBoolean("ovis.llm.kv.align64");
-
-    /** A direct buffer of at least {@code bytes}, native order; 64-byte aligned when {@link #align64}. */
-    static ByteBuffer allocate(long bytes) {
-        int n = Math.toIntExact(bytes);
-        if (!align64) {
-            return ByteBuffer.allocateDirect(n).order(ByteOrder.nativeOrder());
-        }
-        int rounded = Math.toIntExact((bytes + 63) / 64 * 64);
-        ByteBuffer aligned = ByteBuffer.allocateDirect(rounded + 64).alignedSlice(64);
-        if (aligned.capacity() < n) {
-            throw new IllegalStateException("aligned slice of " + aligned.capacity() + " < " + n);
-        }
-        return aligned.slice(0, n).order(ByteOrder.nativeOrder());
-    }
 
     private final DecoderSpec spec;
     private final long maxBytes;
@@ -44,12 +25,6 @@ final class KvCache {
     private Arena spare;
     private int batch;
     private int length;
-    /**
-     * When not null, the batch's past is the {@code present.*} of this ORT result (ORT's memory, fed
-     * back as is while the batch is unchanged) and the arenas are stale; any change of the batch first
-     * copies it into the current arena ({@link #materialise}).
-     */
-    private OrtSession.Result owned;
 
     KvCache(DecoderSpec spec, long maxBytes) {
         this.spec = spec;
@@ -101,60 +76,17 @@ final class KvCache {
         length++;
     }
 
-    /** The ORT-owned past (a previous step's result), or null when the past is in the arena ({@link #past()}). */
-    OrtSession.Result owned() {
-        return owned;
-    }
-
-    /** After a step that left its present in ORT's memory: that result is the past from now on. */
-    void advanceOwned(OrtSession.Result present) {
-        if (owned != null) {
-            owned.close();
-        }
-        owned = present;
-        length++;
-    }
-
-    /** Copies an ORT-owned past into the current arena (before the batch changes), then lets it go. */
-    void materialise() {
-        if (owned == null) {
-            return;
-        }
-        try {
-            int bytes = Math.toIntExact(tensorBytes(batch, length));
-            current.ensure(bytes);
-            for (int layer = 0; layer < spec.layers(); layer++) {
-                copyOut(OnnxDecoder.presentKey(layer), current.tensors[2 * layer], bytes);
-                copyOut(OnnxDecoder.presentValue(layer), current.tensors[2 * layer + 1], bytes);
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot read the present KV", e);
-        } finally {
-            owned.close();
-            owned = null;
-        }
-    }
-
-    private void copyOut(String name, ByteBuffer target, int bytes) throws OrtException {
-        ByteBuffer data = ((OnnxTensor) owned.get(name).orElseThrow()).getByteBuffer();
-        if (data.remaining() != bytes) {
-            throw new IllegalStateException(name + " holds " + data.remaining() + " bytes, expected " + bytes);
-        }
-        target.put(0, data, data.position(), bytes);
-    }
-
     /** Fresh memory for one sequence's prefill output, {@code [1, kvHeads, positions, headDim]}. */
     KvBlock sequenceBlock(int positions) {
         ByteBuffer[] tensors = new ByteBuffer[2 * spec.layers()];
         for (int i = 0; i < tensors.length; i++) {
-            tensors[i] = allocate(tensorBytes(1, positions));
+            tensors[i] = ByteBuffer.allocateDirect(Math.toIntExact(tensorBytes(1, positions))).order(ByteOrder.nativeOrder());
         }
         return new KvBlock(tensors, 1, positions);
     }
 
     /** Appends a prefilled sequence as the last row. */
     void append(KvBlock sequence) {
-        materialise();
         int len = sequence.length();
         if (batch == 0 || len > length || !current.holds(tensorBytes(batch + 1, length))) {
             int newLength = Math.max(length, len);
@@ -174,7 +106,6 @@ final class KvCache {
 
     /** Removes a row by moving the last row into its place; returns the moved row's old index or -1. */
     int remove(int row) {
-        materialise();
         int last = batch - 1;
         if (row != last) {
             KvBlock block = past();
@@ -192,7 +123,6 @@ final class KvCache {
         if (drop <= 0 || batch == 0) {
             return;
         }
-        materialise();
         int newLength = length - drop;
         spare.ensure(tensorBytes(batch, newLength));
         KvBlock from = past();
@@ -203,24 +133,8 @@ final class KvCache {
         length = newLength;
     }
 
-    /** EXPERIMENT: moves the past into fresh arenas allocated under the current {@link #align64}. */
-    void realign() {
-        int bytes = Math.toIntExact(tensorBytes(batch, length));
-        Arena fresh = new Arena(spec.layers());
-        fresh.ensure(bytes);
-        for (int i = 0; i < fresh.tensors.length; i++) {
-            fresh.tensors[i].put(0, current.tensors[i], 0, bytes);
-        }
-        current = fresh;
-        spare = new Arena(spec.layers());
-    }
-
     /** Forgets the batch and gives the arenas' memory back. */
     void clear() {
-        if (owned != null) {
-            owned.close();
-            owned = null;
-        }
         batch = 0;
         length = 0;
         current = new Arena(spec.layers());
@@ -287,7 +201,7 @@ final class KvCache {
             }
             for (int i = 0; i < tensors.length; i++) {
                 tensors[i] = null;
-                tensors[i] = allocate(capacity);
+                tensors[i] = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
             }
         }
 

@@ -10,10 +10,8 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,19 +29,12 @@ public final class OnnxDecoder implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final DecoderSpec spec;
-    private final Set<String> presentNames;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public OnnxDecoder(OrtEnvironment env, OrtSession session) throws OrtException {
         this.env = env;
         this.session = session;
         this.spec = DecoderSpec.of(session);
-        Set<String> names = new LinkedHashSet<>();
-        for (int layer = 0; layer < spec.layers(); layer++) {
-            names.add(presentKey(layer));
-            names.add(presentValue(layer));
-        }
-        this.presentNames = Set.copyOf(names);
     }
 
     public DecoderSpec spec() {
@@ -102,52 +93,9 @@ public final class OnnxDecoder implements AutoCloseable {
                 outputs.put(presentKey(layer), kv(owned, present.tensors()[2 * layer], presentShape));
                 outputs.put(presentValue(layer), kv(owned, present.tensors()[2 * layer + 1], presentShape));
             }
-            long t0 = System.nanoTime();
             try (OrtSession.Result ignored = session.run(inputs, outputs)) {
                 // outputs were written into the pinned buffers
             }
-            if (steps == 1) {
-                DecodeEngine.PROF[2] += System.nanoTime() - t0;
-            }
-        } finally {
-            for (OnnxTensor tensor : owned) {
-                tensor.close();
-            }
-        }
-    }
-
-    /**
-     * One decode step whose present KV stays in ORT's memory: the past is either a previous step's
-     * result ({@code pastOwned}, its {@code present.*} fed back as they are) or {@code pastBlock};
-     * the logits are pinned to {@code logits}. Returns the result holding the presents, which the
-     * caller closes once the next step has read them (or it has copied them out).
-     */
-    OrtSession.Result runOwned(FloatBuffer embeds, int batch, LongBuffer mask, LongBuffer positions, KvBlock pastBlock,
-                               OrtSession.Result pastOwned, int pastLength, FloatBuffer logits) throws OrtException {
-        if (closed.get()) {
-            throw new IllegalStateException("decoder is closed");
-        }
-        List<OnnxTensor> owned = new ArrayList<>(2 * spec.layers() + 4);
-        try {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put(INPUTS_EMBEDS, track(owned, OnnxTensor.createTensor(env, embeds, new long[]{batch, 1, spec.hidden()})));
-            inputs.put(ATTENTION_MASK, track(owned, OnnxTensor.createTensor(env, mask, new long[]{batch, pastLength + 1})));
-            inputs.put(POSITION_IDS, track(owned, OnnxTensor.createTensor(env, positions, new long[]{batch, 1})));
-            long[] pastShape = {batch, spec.kvHeads(), pastLength, spec.headDim()};
-            for (int layer = 0; layer < spec.layers(); layer++) {
-                if (pastOwned != null) {
-                    inputs.put(pastKey(layer), (OnnxTensor) pastOwned.get(presentKey(layer)).orElseThrow());
-                    inputs.put(pastValue(layer), (OnnxTensor) pastOwned.get(presentValue(layer)).orElseThrow());
-                } else {
-                    inputs.put(pastKey(layer), kv(owned, pastBlock.tensors()[2 * layer], pastShape));
-                    inputs.put(pastValue(layer), kv(owned, pastBlock.tensors()[2 * layer + 1], pastShape));
-                }
-            }
-            OnnxTensor logitsTensor = track(owned, OnnxTensor.createTensor(env, logits, new long[]{batch, spec.vocab()}));
-            long t0 = System.nanoTime();
-            OrtSession.Result r = session.run(inputs, presentNames, Map.of(LOGITS, logitsTensor));
-            DecodeEngine.PROF[2] += System.nanoTime() - t0;
-            return r;
         } finally {
             for (OnnxTensor tensor : owned) {
                 tensor.close();

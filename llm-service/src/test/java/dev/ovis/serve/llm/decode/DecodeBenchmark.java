@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,8 @@ import java.util.stream.Stream;
 /**
  * The decode benchmark (run by {@code llm-service/bench.sh}): on one model, in one run, the engine
  * against a bare batched {@code OrtSession.run} greedy loop at 1, 8 and 16 streams (decode steps
- * only, median of alternating pairs; {@code -Dbench.pairs}, {@code -Dbench.ratio.streams},
- * {@code -Dbench.only=ratio} to print only that), aggregate throughput at several concurrencies,
+ * only, median of alternating pairs, best ÷ best and step-time p25; {@code -Dbench.pairs},
+ * {@code -Dbench.ratio.streams}, {@code -Dbench.only=ratio} to print only that), aggregate throughput at several concurrencies,
  * time to first token of a one-image prompt (cold, and again with the prefix cache: the same prompt
  * and the same image with another question), KV bytes per token and the machine's memory bandwidth.
  * The throughput and first time-to-first-token figures run with the prefix cache off, so repeated
@@ -72,10 +73,6 @@ public final class DecodeBenchmark {
             EngineSettings settings = new EngineSettings(model.contextLength(), model.stopIds(), 4L << 30, 16, 64, 4096);
             try (DecodeEngine engine = new DecodeEngine(model.decoder(), text, model.tokenizer()::decode,
                     settings.withPrefixCache(PrefixCacheSettings.OFF), STEP_CLOCK)) {
-                if (System.getProperty("bench.cycle") != null) {
-                    cycle(engine, text, ratioLevels);
-                    return;
-                }
                 ratio(model.decoder(), engine, text, steps, ratioLevels, pairs);
                 if (onlyRatio) {
                     return;
@@ -95,7 +92,7 @@ public final class DecodeBenchmark {
 
     /** Times the engine's loop: a stamp after each planning round with a running batch (so one per decode step). */
     private static final class StepClock implements EngineObserver {
-        private final List<Long> stamps = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Long> stamps = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void batch(int running, int waiting, double kvUsage) {
@@ -128,132 +125,52 @@ public final class DecodeBenchmark {
      * then run as one batch) and by a bare batched loop on the same session; runs alternate engine,
      * bare, engine, bare … and the figure is the median of the pairs' ratios. Both are timed on the
      * decode steps only, from the last prompt's first token (prefill excluded) to the last step's token.
-     * With {@code -Dbench.variants=pinned,owned} each pair runs the engine in both KV modes around one
-     * bare run (order swapped every other pair). Also printed, as a figure less sensitive to other
-     * processes' bursts: the ratio of the bare loop's to the engine's 25th-percentile step time over
-     * all runs.
+     * Also printed: best ÷ best, and the ratio of the bare loop's to the engine's 25th-percentile step
+     * time over all runs (less sensitive to other processes' bursts than whole runs).
      */
     private static void ratio(OnnxDecoder decoder, DecodeEngine engine, EmbeddingRows text, int steps, int[] levels,
                               int pairs) throws Exception {
-        List<String> variants = List.of(System.getProperty("bench.variants", "engine").split(","));
-        System.out.printf("engine %s vs bare batched loop: %d decode steps per run, %d pairs per concurrency, prefill excluded%n",
-                variants, steps, pairs);
+        System.out.printf("engine vs bare batched loop: %d decode steps per run, %d pairs per concurrency, prefill excluded%n",
+                steps, pairs);
         List<String> summary = new ArrayList<>();
         for (int c : levels) {
             List<FloatBuffer> prompts = IntStream.range(0, c).mapToObj(i -> promptEmbeddings(text, PROMPT, 100 + i)).toList();
-            for (String v : variants) {
-                runEngineBatch(engine, v, prompts, 2);
-            }
+            runEngineBatch(engine, prompts, 2);
             bareBatch(decoder, text, prompts, 2);
-            int n = variants.size();
-            double[][] ratios = new double[n][pairs];
-            double[][] ours = new double[n][pairs];
+            double[] ratios = new double[pairs];
+            double[] ours = new double[pairs];
             double[] bare = new double[pairs];
-            List<List<Double>> engineSteps = new ArrayList<>();
-            variants.forEach(v -> engineSteps.add(new ArrayList<>()));
+            List<Double> engineSteps = new ArrayList<>();
             List<Double> bareSteps = new ArrayList<>();
-            int[] agreeing = new int[n];
+            int agreeing = 0;
             for (int i = 0; i < pairs; i++) {
-                List<Integer> order = new ArrayList<>(IntStream.range(0, n).boxed().toList());
-                if (i % 2 == 1) {
-                    java.util.Collections.reverse(order);
-                }
-                Run[] e = new Run[n];
-                Run b = null;
-                for (int k = 0; k < n; k++) {
-                    int v = order.get(k);
-                    e[v] = runEngineBatch(engine, variants.get(v), prompts, steps);
-                    if (k == 0) {
-                        b = bareBatch(decoder, text, prompts, steps);
-                    }
-                }
+                Run e = runEngineBatch(engine, prompts, steps);
+                Run b = bareBatch(decoder, text, prompts, steps);
+                ours[i] = e.tokensPerSecond();
                 bare[i] = b.tokensPerSecond();
+                ratios[i] = ours[i] / bare[i];
+                Arrays.stream(e.stepMillis()).forEach(engineSteps::add);
                 Arrays.stream(b.stepMillis()).forEach(bareSteps::add);
-                StringBuilder line = new StringBuilder(String.format("  %2d streams, pair %d: bare %.2f tokens/s", c, i + 1, bare[i]));
-                for (int v = 0; v < n; v++) {
-                    ours[v][i] = e[v].tokensPerSecond();
-                    ratios[v][i] = ours[v][i] / bare[i];
-                    Arrays.stream(e[v].stepMillis()).forEach(engineSteps.get(v)::add);
-                    for (int r = 0; r < c; r++) {
-                        agreeing[v] += e[v].tokens().get(r).equals(b.tokens().get(r)) ? 1 : 0;
-                    }
-                    line.append(String.format(", %s %.2f tokens/s (ratio %.3f)", variants.get(v), ours[v][i], ratios[v][i]));
+                for (int r = 0; r < c; r++) {
+                    agreeing += e.tokens().get(r).equals(b.tokens().get(r)) ? 1 : 0;
                 }
-                System.out.println(line);
+                System.out.printf("  %2d streams, pair %d: engine %.2f tokens/s, bare %.2f tokens/s, ratio %.3f%n",
+                        c, i + 1, ours[i], bare[i], ratios[i]);
             }
-            for (int v = 0; v < n; v++) {
-                double[] es = engineSteps.get(v).stream().mapToDouble(Double::doubleValue).toArray();
-                double[] bs = bareSteps.stream().mapToDouble(Double::doubleValue).toArray();
-                String line = String.format("%2d streams, %s: engine %.2f tokens/s, bare %.2f tokens/s (medians), engine ÷ bare %.3f "
-                                + "(median of pairs; pairs %s; best ÷ best %.3f; step time p25 bare ÷ engine %.3f (%.1f / %.1f ms), "
-                                + "min %.3f); rows with the same greedy tokens as the bare loop %d/%d",
-                        c, variants.get(v), median(ours[v]), median(bare), median(ratios[v]), Arrays.toString(Arrays.stream(ratios[v])
-                                .mapToObj(r -> String.format("%.3f", r)).toArray()),
-                        Arrays.stream(ours[v]).max().orElseThrow() / Arrays.stream(bare).max().orElseThrow(),
-                        quantile(bs, 0.25) / quantile(es, 0.25), quantile(bs, 0.25), quantile(es, 0.25),
-                        quantile(bs, 0) / quantile(es, 0), agreeing[v], c * pairs);
-                System.out.println(line);
-                summary.add(line);
-            }
+            double[] es = engineSteps.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] bs = bareSteps.stream().mapToDouble(Double::doubleValue).toArray();
+            String line = String.format("%2d streams: engine %.2f tokens/s, bare %.2f tokens/s (medians), engine ÷ bare %.3f "
+                            + "(median of pairs; pairs %s; best ÷ best %.3f; step time p25 bare ÷ engine %.3f (%.1f / %.1f ms)); "
+                            + "rows with the same greedy tokens as the bare loop %d/%d",
+                    c, median(ours), median(bare), median(ratios), Arrays.toString(Arrays.stream(ratios)
+                            .mapToObj(r -> String.format("%.3f", r)).toArray()),
+                    Arrays.stream(ours).max().orElseThrow() / Arrays.stream(bare).max().orElseThrow(),
+                    quantile(bs, 0.25) / quantile(es, 0.25), quantile(bs, 0.25), quantile(es, 0.25), agreeing, c * pairs);
+            System.out.println(line);
+            summary.add(line);
         }
         System.out.println("engine ÷ bare summary:");
         summary.forEach(l -> System.out.println("  " + l));
-    }
-
-    /**
-     * EXPERIMENT: the engine's KV modes compared inside one batch: the mode cycles every
-     * {@code bench.cycle.every} steps through {@code bench.cycle} (e.g. pinned,owned,aligned) for
-     * {@code bench.cycle.steps} steps, so other processes' bursts hit all modes alike. The first step
-     * of each block (it may copy the KV into the new mode) is left out.
-     */
-    private static void cycle(DecodeEngine engine, EmbeddingRows text, int[] levels) throws Exception {
-        String[] modes = System.getProperty("bench.cycle").split(",");
-        int every = Integer.getInteger("bench.cycle.every", 4);
-        int steps = Integer.getInteger("bench.cycle.steps", 48);
-        System.out.printf("KV modes %s cycled every %d steps, %d steps per concurrency%n", Arrays.toString(modes), every, steps);
-        for (int c : levels) {
-            List<FloatBuffer> prompts = IntStream.range(0, c).mapToObj(i -> promptEmbeddings(text, PROMPT, 100 + i)).toList();
-            DecodeEngine.cycleEvery = every;
-            DecodeEngine.cycle = modes;
-            runEngineBatch(engine, "cycle", prompts, every * modes.length);
-            DecodeEngine.CYCLE_LOG.clear();
-            Run run = runEngineBatch(engine, "cycle", prompts, steps);
-            DecodeEngine.cycle = null;
-            List<long[]> log;
-            synchronized (DecodeEngine.CYCLE_LOG) {
-                log = new ArrayList<>(DecodeEngine.CYCLE_LOG);
-            }
-            int rounds = (log.size() + every * modes.length - 1) / (every * modes.length);
-            double[][] blockMedian = new double[modes.length][rounds];
-            StringBuilder out = new StringBuilder(String.format("%2d streams (%.2f tokens/s over the run):", c, run.tokensPerSecond()));
-            for (int m = 0; m < modes.length; m++) {
-                final int mode = m;
-                double[] stepMs = log.stream().filter(e -> e[0] == mode && e[1] == 0).mapToDouble(e -> e[2] / 1e6).toArray();
-                double[] runMs = log.stream().filter(e -> e[0] == mode && e[1] == 0).mapToDouble(e -> e[3] / 1e6).toArray();
-                for (int r = 0; r < rounds; r++) {
-                    int from = r * every * modes.length + m * every;
-                    double[] block = log.subList(Math.min(from, log.size()), Math.min(from + every, log.size())).stream()
-                            .filter(e -> e[1] == 0).mapToDouble(e -> e[2] / 1e6).toArray();
-                    blockMedian[m][r] = block.length == 0 ? Double.NaN : quantile(block, 0.5);
-                }
-                out.append(String.format("%n  %-8s step median %.1f ms, p25 %.1f ms, min %.1f ms; session.run median %.1f ms (%d steps)",
-                        modes[m], quantile(stepMs, 0.5), quantile(stepMs, 0.25), quantile(stepMs, 0), quantile(runMs, 0.5), stepMs.length));
-            }
-            for (int m = 1; m < modes.length; m++) {
-                List<Double> ratios = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    if (!Double.isNaN(blockMedian[m][r]) && !Double.isNaN(blockMedian[0][r])) {
-                        ratios.add(blockMedian[0][r] / blockMedian[m][r]);
-                    }
-                }
-                double[] rs = ratios.stream().mapToDouble(Double::doubleValue).toArray();
-                out.append(String.format("%n  speed %s ÷ %s, median over %d rounds of block medians: %.3f (rounds %s)", modes[m], modes[0],
-                        rs.length, quantile(rs, 0.5), Arrays.toString(Arrays.stream(rs).mapToObj(x -> String.format("%.3f", x)).toArray())));
-            }
-            Run pinned = runEngineBatch(engine, "pinned", prompts, steps);
-            out.append(String.format("%n  greedy tokens of the cycled run equal an all-pinned run's: %s", pinned.tokens().equals(run.tokens())));
-            System.out.println(out);
-        }
     }
 
     private static double quantile(double[] values, double q) {
@@ -262,34 +179,13 @@ public final class DecodeBenchmark {
         return s.length == 0 ? Double.NaN : s[(int) Math.floor(q * (s.length - 1))];
     }
 
-    /**
-     * The engine on {@code prompts} submitted at once: decode tokens/s from the last first token to the
-     * last token. {@code variant}: {@code pinned}, {@code owned} or {@code aligned} (pinned, 64-byte-aligned arenas) sets the engine's KV mode, anything
-     * else leaves it as configured.
-     */
-    private static Run runEngineBatch(DecodeEngine engine, String variant, List<FloatBuffer> prompts, int steps) throws Exception {
-        switch (variant) {
-            case "pinned" -> {
-                engine.ortPresents = false;
-                KvCache.align64 = false;
-            }
-            case "owned" -> {
-                engine.ortPresents = true;
-                KvCache.align64 = false;
-            }
-            case "aligned" -> {
-                engine.ortPresents = false;
-                KvCache.align64 = true;
-            }
-            default -> {
-            }
-        }
+    /** The engine on {@code prompts} submitted at once: decode tokens/s from the last first token to the last token. */
+    private static Run runEngineBatch(DecodeEngine engine, List<FloatBuffer> prompts, int steps) throws Exception {
         List<DecodeRequest> requests = new ArrayList<>();
         for (FloatBuffer p : prompts) {
             requests.add(new DecodeRequest("bench", p.duplicate(), p.remaining() / engine.spec().hidden(), greedy(steps + 1)));
         }
         STEP_CLOCK.reset();
-        java.util.Arrays.fill(DecodeEngine.PROF, 0);
         List<Generation> generations = engine.submitAll(requests);
         long first = 0;
         long last = 0;
@@ -302,11 +198,6 @@ public final class DecodeBenchmark {
             tokens += g.tokenIds().size() - 1;
             ids.add(g.tokenIds());
         }
-        Thread.sleep(20);
-        long[] p = DecodeEngine.PROF;
-        double n = Math.max(1, p[5]);
-        System.out.printf("    engine %s per step (ms): window %.1f, inputs %.2f, tensors+run %.1f, run %.1f, advance %.2f, sample %.2f%n",
-                variant, (last - first) / 1e6 / steps, p[0] / 1e6 / n, p[1] / 1e6 / n, p[2] / 1e6 / n, p[3] / 1e6 / n, p[4] / 1e6 / n);
         if (tokens != (long) steps * prompts.size()) {
             System.out.printf("  (engine: %d decode tokens instead of %d: a stop token ended a row early)%n", tokens,
                     (long) steps * prompts.size());
@@ -355,7 +246,6 @@ public final class DecodeBenchmark {
         }
         FloatBuffer rows = ByteBuffer.allocateDirect(c * spec.hidden() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         long start = System.nanoTime();
-        long runNanos = 0;
         double[] stepMillis = new double[steps];
         for (int t = 0; t < steps; t++) {
             long stepStart = System.nanoTime();
@@ -376,9 +266,7 @@ public final class DecodeBenchmark {
                 inputs.put(OnnxDecoder.pastKey(l), (OnnxTensor) result.get(OnnxDecoder.presentKey(l)).orElseThrow());
                 inputs.put(OnnxDecoder.pastValue(l), (OnnxTensor) result.get(OnnxDecoder.presentValue(l)).orElseThrow());
             }
-            long r0 = System.nanoTime();
             OrtSession.Result next = session.run(inputs);
-            runNanos += System.nanoTime() - r0;
             created.forEach(OnnxTensor::close);
             result.close();
             result = next;
@@ -390,7 +278,6 @@ public final class DecodeBenchmark {
             stepMillis[t] = (System.nanoTime() - stepStart) / 1e6;
         }
         long elapsed = System.nanoTime() - start;
-        System.out.printf("    bare per step (ms): window %.1f, run %.1f%n", elapsed / 1e6 / steps, runNanos / 1e6 / steps);
         result.close();
         return new Run((double) c * steps * 1e9 / elapsed, tokens, stepMillis);
     }
