@@ -123,10 +123,12 @@ public final class DecodeBenchmark {
      * Engine ÷ bare loop at each concurrency: {@code c} prompts of {@value #PROMPT} positions decoded
      * {@code steps} greedy steps together, by the engine (submitted at once, so they are prefilled and
      * then run as one batch) and by a bare batched loop on the same session; runs alternate engine,
-     * bare, engine, bare … and the figure is the median of the pairs' ratios. Both are timed on the
-     * decode steps only, from the last prompt's first token (prefill excluded) to the last step's token.
-     * Also printed: best ÷ best, and the ratio of the bare loop's to the engine's 25th-percentile step
-     * time over all runs (less sensitive to other processes' bursts than whole runs).
+     * bare, engine, bare … after one warm-up of each ({@code -Dbench.warmup} steps, default 8, so the
+     * JIT's compilations of the engine's Java are mostly done), and the figure is the median of the
+     * pairs' ratios. Both are timed on the decode steps only, from the last prompt's first token
+     * (prefill excluded) to the last step's token. Also printed: best ÷ best, and the ratio of the
+     * bare loop's to the engine's 25th-percentile step time over all runs (less sensitive to other
+     * processes' bursts than whole runs).
      */
     private static void ratio(OnnxDecoder decoder, DecodeEngine engine, EmbeddingRows text, int steps, int[] levels,
                               int pairs) throws Exception {
@@ -135,8 +137,9 @@ public final class DecodeBenchmark {
         List<String> summary = new ArrayList<>();
         for (int c : levels) {
             List<FloatBuffer> prompts = IntStream.range(0, c).mapToObj(i -> promptEmbeddings(text, PROMPT, 100 + i)).toList();
-            runEngineBatch(engine, prompts, 2);
-            bareBatch(decoder, text, prompts, 2);
+            int warmUp = Integer.getInteger("bench.warmup", Math.min(steps, 8));
+            runEngineBatch(engine, prompts, warmUp);
+            bareBatch(decoder, text, prompts, warmUp);
             double[] ratios = new double[pairs];
             double[] ours = new double[pairs];
             double[] bare = new double[pairs];
