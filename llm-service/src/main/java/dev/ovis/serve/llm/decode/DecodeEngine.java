@@ -117,6 +117,13 @@ public final class DecodeEngine implements AutoCloseable {
      * @throws IllegalArgumentException when the prompt exceeds {@link #usablePromptPositions()}
      */
     public Generation submit(DecodeRequest request) throws EngineBusyException {
+        Sequence sequence = sequenceOf(request);
+        scheduler.submit(sequence);
+        return sequence.generation;
+    }
+
+    /** Checks a request and makes its sequence (see {@link #submit}). */
+    private Sequence sequenceOf(DecodeRequest request) {
         int usable = usablePromptPositions();
         if (request.positions() > usable) {
             throw new IllegalArgumentException("prompt of " + request.positions() + " positions exceeds " + usable);
@@ -126,9 +133,7 @@ public final class DecodeEngine implements AutoCloseable {
         }
         int maxNew = Math.min(request.sampling().maxTokens(), usable + 1 - request.positions());
         long seed = request.sampling().seed() != null ? request.sampling().seed() : seedOf(request.id());
-        Sequence sequence = new Sequence(request, maxNew, seed, text, settings.stopIds(), observer);
-        scheduler.submit(sequence);
-        return sequence.generation;
+        return new Sequence(request, maxNew, seed, text, settings.stopIds(), observer);
     }
 
     /**
@@ -139,13 +144,7 @@ public final class DecodeEngine implements AutoCloseable {
     List<Generation> submitAll(List<DecodeRequest> requests) throws EngineBusyException {
         List<Sequence> sequences = new ArrayList<>();
         for (DecodeRequest request : requests) {
-            int usable = usablePromptPositions();
-            if (request.positions() > usable || !request.embeddings().isDirect()) {
-                throw new IllegalArgumentException("prompt of " + request.positions() + " positions exceeds " + usable);
-            }
-            int maxNew = Math.min(request.sampling().maxTokens(), usable + 1 - request.positions());
-            long seed = request.sampling().seed() != null ? request.sampling().seed() : seedOf(request.id());
-            sequences.add(new Sequence(request, maxNew, seed, text, settings.stopIds(), observer));
+            sequences.add(sequenceOf(request));
         }
         scheduler.submitAll(sequences);
         return sequences.stream().map(s -> s.generation).toList();
