@@ -117,6 +117,13 @@ public final class DecodeEngine implements AutoCloseable {
      * @throws IllegalArgumentException when the prompt exceeds {@link #usablePromptPositions()}
      */
     public Generation submit(DecodeRequest request) throws EngineBusyException {
+        Sequence sequence = sequenceOf(request);
+        scheduler.submit(sequence);
+        return sequence.generation;
+    }
+
+    /** Checks a request and makes its sequence (see {@link #submit}). */
+    private Sequence sequenceOf(DecodeRequest request) {
         int usable = usablePromptPositions();
         if (request.positions() > usable) {
             throw new IllegalArgumentException("prompt of " + request.positions() + " positions exceeds " + usable);
@@ -126,9 +133,21 @@ public final class DecodeEngine implements AutoCloseable {
         }
         int maxNew = Math.min(request.sampling().maxTokens(), usable + 1 - request.positions());
         long seed = request.sampling().seed() != null ? request.sampling().seed() : seedOf(request.id());
-        Sequence sequence = new Sequence(request, maxNew, seed, text, settings.stopIds(), observer);
-        scheduler.submit(sequence);
-        return sequence.generation;
+        return new Sequence(request, maxNew, seed, text, settings.stopIds(), observer);
+    }
+
+    /**
+     * Queues several requests so that the engine admits them in one plan (when they fit): they are
+     * prefilled one after the other and then decode as one batch from their first step. For the
+     * benchmark, which compares whole batches with a bare loop.
+     */
+    List<Generation> submitAll(List<DecodeRequest> requests) throws EngineBusyException {
+        List<Sequence> sequences = new ArrayList<>();
+        for (DecodeRequest request : requests) {
+            sequences.add(sequenceOf(request));
+        }
+        scheduler.submitAll(sequences);
+        return sequences.stream().map(s -> s.generation).toList();
     }
 
     /**

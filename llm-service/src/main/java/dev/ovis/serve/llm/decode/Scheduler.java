@@ -56,6 +56,25 @@ final class Scheduler {
         }
     }
 
+    /**
+     * Queues several sequences at once, so one plan sees them all (the benchmark's batches start
+     * together); all or none: refused when they do not all fit the queue.
+     */
+    void submitAll(List<Sequence> sequences) throws EngineBusyException {
+        lock.lock();
+        try {
+            int queued = interactive.size() + batch.size();
+            if (!closed && queued + sequences.size() > settings.maxQueued()) {
+                throw new EngineBusyException("the decode queue is full (" + queued + " requests waiting for KV memory)");
+            }
+            for (Sequence s : sequences) {
+                submit(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int queued() {
         lock.lock();
         try {

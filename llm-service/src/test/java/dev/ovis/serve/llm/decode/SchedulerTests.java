@@ -121,4 +121,22 @@ class SchedulerTests {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> scheduler.submit(sequence("i2", Priority.INTERACTIVE)))
                 .isInstanceOf(EngineBusyException.class);
     }
+
+    @Test
+    void requestsSubmittedTogetherAreAdmittedInOnePlanOrNotQueuedAtAll() throws Exception {
+        // given a queue bound of 3
+        EngineSettings settings = new EngineSettings(1024, Set.of(), 1L << 30, 4, 3, 1 << 20, 8);
+        Scheduler scheduler = new Scheduler(new KvCache(SPEC, settings.kvMaxBytes()), settings);
+
+        // when four are submitted together, then none is queued
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scheduler.submitAll(List.of(sequence("a", Priority.INTERACTIVE),
+                        sequence("b", Priority.INTERACTIVE), sequence("c", Priority.INTERACTIVE), sequence("d", Priority.INTERACTIVE))))
+                .isInstanceOf(EngineBusyException.class);
+        assertThat(scheduler.queued()).isZero();
+
+        // when three are, then one plan admits all three
+        scheduler.submitAll(List.of(sequence("a", Priority.INTERACTIVE), sequence("b", Priority.INTERACTIVE),
+                sequence("c", Priority.INTERACTIVE)));
+        assertThat(ids(scheduler.plan(List.of()).admit())).containsExactly("a", "b", "c");
+    }
 }
