@@ -65,14 +65,14 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
                     new ModelFile(MODELS + "ppocr_keys_v1.txt",
                             "28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7"))) : List.copyOf(recognizers);
             threads = threads == null ? 0 : threads;
-            maxSideLength = maxSideLength == null ? 960 : maxSideLength;
+            maxSideLength = maxSideLength == null ? 1600 : maxSideLength;
             boxThreshold = boxThreshold == null ? 0.5 : boxThreshold;
-            unclipRatio = unclipRatio == null ? 2.0 : unclipRatio;
-            dilate = dilate == null || dilate;
+            unclipRatio = unclipRatio == null ? 2.3 : unclipRatio;
+            dilate = dilate != null && dilate;
             minConfidence = minConfidence == null ? 0.5 : minConfidence;
             detectionPadding = detectionPadding == null ? 16 : detectionPadding;
-            recognitionMaxWidth = recognitionMaxWidth == null ? 48 * 40 : recognitionMaxWidth;
-            isolatedUnclipRatio = isolatedUnclipRatio == null ? 0.0 : isolatedUnclipRatio;
+            recognitionMaxWidth = recognitionMaxWidth == null ? 48 * 160 : recognitionMaxWidth;
+            isolatedUnclipRatio = isolatedUnclipRatio == null ? 3.0 : isolatedUnclipRatio;
         }
     }
 

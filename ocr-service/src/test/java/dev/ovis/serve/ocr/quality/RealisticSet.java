@@ -82,7 +82,12 @@ final class RealisticSet {
 
     /** ~11 pt DejaVu Serif at 200 dpi (30 px), leading 1.15, A4 width, mild blur + noise, JPEG quality 0.8. */
     static Image book200(double degrees) {
-        BufferedImage page = bookPage("DejaVu Serif", 30, 1.15, 1654, 150);
+        return book200(degrees, PROSE);
+    }
+
+    /** {@link #book200(double)} with other paragraphs (one per line). */
+    static Image book200(double degrees, String prose) {
+        BufferedImage page = bookPage("DejaVu Serif", 30, 1.15, 1654, 150, prose);
         BufferedImage img = degrade(rotate(page, degrees), 1, 5, 7);
         return encode("book200jpg" + suffix(degrees), "book", degrees, truth(page), img, "jpg", 0.8f);
     }
@@ -136,6 +141,10 @@ final class RealisticSet {
 
     /** Left-aligned paragraphs (first line indented, no blank line between them), word-wrapped to the text width. */
     static BufferedImage bookPage(String family, int px, double leading, int width, int margin) {
+        return bookPage(family, px, leading, width, margin, PROSE);
+    }
+
+    static BufferedImage bookPage(String family, int px, double leading, int width, int margin, String prose) {
         Font font = new Font(family, Font.PLAIN, px);
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         var pg = probe.createGraphics();
@@ -144,7 +153,7 @@ final class RealisticSet {
         int textWidth = width - 2 * margin;
         List<String> lines = new ArrayList<>();
         List<Integer> indents = new ArrayList<>();
-        for (String paragraph : PROSE.split("\n")) {
+        for (String paragraph : prose.split("\n")) {
             StringBuilder line = new StringBuilder();
             int indent = 2 * px;
             for (String word : paragraph.split(" ")) {
