@@ -97,12 +97,30 @@ public record DbPostProcessor(double threshold, double boxThreshold, double uncl
      * other line's glyphs are). Both are rectangles: separating-axis test on their edge normals.
      */
     static boolean reachesAnother(MinAreaRect grown, List<MinAreaRect> texts, int self) {
+        double[] box = bounds(grown.corners());
         for (int j = 0; j < texts.size(); j++) {
-            if (j != self && overlap(grown.corners(), texts.get(j).corners())) {
+            if (j == self) {
+                continue;
+            }
+            double[] other = bounds(texts.get(j).corners());
+            boolean near = other[0] < box[2] && box[0] < other[2] && other[1] < box[3] && box[1] < other[3];
+            if (near && overlap(grown.corners(), texts.get(j).corners())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** {minX, minY, maxX, maxY}. */
+    private static double[] bounds(List<Point> points) {
+        double[] b = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (Point p : points) {
+            b[0] = Math.min(b[0], p.x());
+            b[1] = Math.min(b[1], p.y());
+            b[2] = Math.max(b[2], p.x());
+            b[3] = Math.max(b[3], p.y());
+        }
+        return b;
     }
 
     /** Two convex quadrilaterals (corners in order around each) overlap unless an edge normal separates them. */
