@@ -55,7 +55,7 @@ public final class OcrEngineFactory implements AutoCloseable {
         // stages need; threads per session as configured (0 = ONNX Runtime's default, one per core)
         OnnxSessionFactory sessions = new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.CPU, 0, p.threads()));
         OnnxModel det = open(sessions, loader, p.detector(), "det");
-        var detector = new OnnxTextDetector(det, new DbPostProcessor(0.3, p.boxThreshold(), p.unclipRatio(), p.dilate(), 3, 1000,
+        var detector = new OnnxTextDetector(det, new DbPostProcessor(p.binaryThreshold(), p.boxThreshold(), p.unclipRatio(), p.dilate(), 3, 1000,
                 p.isolatedUnclipRatio()),
                 p.maxSideLength(), p.detectionPadding());
         OnnxOrientationClassifier classifier = null;

@@ -27,7 +27,7 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
     static final String MODELS = "classpath:models/";
 
     public OcrProperties {
-        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null, null, null, null, null) : paddle;
+        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : paddle;
         tesseract = tesseract == null ? new Tesseract(null, null, null, null) : tesseract;
         limits = limits == null ? new Limits(null, null, null) : limits;
         autoMinConfidence = autoMinConfidence == null ? 0.90 : autoMinConfidence;
@@ -47,11 +47,12 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
      * @param detectionPadding    white border (pixels) added around the image before detection
      * @param recognitionMaxWidth widest recognition input (pixels at height 48; longer lines are squeezed); 0 = no cap
      * @param isolatedUnclipRatio DB: unclip ratio for a line whose grown box overlaps no other line (0 = off)
+     * @param binaryThreshold     DB: probability above which a map pixel is text (PaddleOCR: 0.3)
      */
     public record Paddle(Boolean enabled, ModelFile detector, ModelFile classifier, List<@Valid Recognizer> recognizers,
             Integer threads, Integer maxSideLength, Double boxThreshold, Double unclipRatio, Boolean dilate,
             Double minConfidence, Integer detectionPadding, Integer recognitionMaxWidth,
-            Double isolatedUnclipRatio) {
+            Double isolatedUnclipRatio, Double binaryThreshold) {
 
         public Paddle {
             enabled = enabled == null || enabled;
@@ -73,6 +74,7 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
             detectionPadding = detectionPadding == null ? 16 : detectionPadding;
             recognitionMaxWidth = recognitionMaxWidth == null ? 48 * 160 : recognitionMaxWidth;
             isolatedUnclipRatio = isolatedUnclipRatio == null ? 3.0 : isolatedUnclipRatio;
+            binaryThreshold = binaryThreshold == null ? 0.3 : binaryThreshold;
         }
     }
 

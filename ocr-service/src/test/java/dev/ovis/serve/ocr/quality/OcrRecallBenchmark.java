@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * RapidOCR for Java on the same files (not part of the normal test run; command in
  * docs/benchmarks.md). Variants: {@code -Docr.recall.variants="name:key=value,key=value;name2:..."}
  * with keys {@code unclip}, {@code dilate}, {@code maxSide}, {@code pad}, {@code maxWidth},
- * {@code box}, {@code iso} (isolated-line unclip ratio); unset keys take the defaults of {@link OcrProperties}. {@code -Docr.recall.peer=false}
- * skips RapidOCR. Figures go to stdout and {@code target/ocr-recall.md}.
+ * {@code box}, {@code iso} (isolated-line unclip ratio), {@code thresh} (binarisation); unset keys take the defaults of {@link OcrProperties}. {@code -Docr.recall.peer=false}
+ * skips RapidOCR; {@code -Docr.recall.set=heldout} reads {@link RealisticSet#heldOut()} instead. Figures go to stdout and {@code target/ocr-recall.md}.
  */
 class OcrRecallBenchmark {
 
@@ -35,7 +35,14 @@ class OcrRecallBenchmark {
     void recall() throws Exception {
         Path dir = Path.of("target/ocr-recall");
         Files.createDirectories(dir);
-        List<RealisticSet.Image> images = RealisticSet.all();
+        String set = System.getProperty("ocr.recall.set", "main");
+        List<RealisticSet.Image> images = new ArrayList<>();
+        if (!set.equals("heldout")) {
+            images.addAll(RealisticSet.all());
+        }
+        if (!set.equals("main")) {
+            images.addAll(RealisticSet.heldOut());
+        }
         Map<RealisticSet.Image, Path> files = new LinkedHashMap<>();
         for (RealisticSet.Image image : images) {
             Path file = dir.resolve(image.id() + "." + image.format());
@@ -146,7 +153,8 @@ class OcrRecallBenchmark {
                 null,
                 kv.containsKey("pad") ? Integer.valueOf(kv.get("pad")) : null,
                 kv.containsKey("maxWidth") ? Integer.valueOf(kv.get("maxWidth")) : null,
-                kv.containsKey("iso") ? Double.valueOf(kv.get("iso")) : null);
+                kv.containsKey("iso") ? Double.valueOf(kv.get("iso")) : null,
+                kv.containsKey("thresh") ? Double.valueOf(kv.get("thresh")) : null);
         return new OcrProperties(paddle, null, null, null);
     }
 

@@ -80,6 +80,41 @@ final class RealisticSet {
         return out;
     }
 
+    /** Other prose for {@link #heldOut()}. */
+    static final String PROSE_2 = """
+            When the river froze in January, the ferry stopped running and the village on the far bank \
+            was reached only by the long road through the hills. The post arrived late, the bakery ran \
+            short of flour, and the schoolteacher held her lessons in the kitchen of the inn.
+            Nobody complained very much. Winter had always been like this, and the older residents \
+            remembered seasons that were far worse, when the snow lay so deep that the church door \
+            could not be opened and the bells were rung from a ladder outside the tower.
+            By March the ice began to crack with a sound like distant thunder, and the children ran \
+            down to the bank every morning to see how far the open water had spread.""";
+
+    /**
+     * Images not used to choose the settings (other text, fonts, angles, phrases and seeds), to
+     * check that the choice was not fitted to {@link #all()}.
+     */
+    static List<Image> heldOut() {
+        List<Image> out = new ArrayList<>();
+        BufferedImage sans = bookPage("Noto Sans", 24, 1.25, 1240, 100, PROSE_2);
+        for (double deg : new double[] {0, 1.5, -2}) {
+            out.add(encode("sans150" + suffix(deg), "book", deg, truth(sans), degrade(rotate(sans, deg), 0, 3, 31), "png", 0));
+        }
+        BufferedImage serif = bookPage("Noto Serif", 32, 1.15, 1654, 140, PROSE_2);
+        for (double deg : new double[] {0, -2.5}) {
+            out.add(encode("serif200jpg" + suffix(deg), "book", deg, truth(serif), degrade(rotate(serif, deg), 1, 6, 32),
+                    "jpg", 0.75f));
+        }
+        out.add(sign("sign-exit", new String[] {"EMERGENCY EXIT", "DO NOT BLOCK"}, Color.WHITE, new Color(20, 130, 60),
+                84, 1600, 1200, 0.07, 1, 9, 0.6f, 41));
+        out.add(sign("sign-hours", new String[] {"Opening Hours", "Monday to Friday 9 to 5", "Closed on Sundays"},
+                new Color(10, 10, 10), new Color(240, 240, 240), 60, 1600, 1200, 0.05, 2, 8, 0.6f, 42));
+        out.add(sign("sign-hat", new String[] {"HARD HAT AREA", "AUTHORISED PERSONNEL ONLY"}, Color.BLACK,
+                new Color(250, 210, 0), 72, 2000, 1500, 0.06, 1, 10, 0.55f, 43));
+        return out;
+    }
+
     /** ~11 pt DejaVu Serif at 200 dpi (30 px), leading 1.15, A4 width, mild blur + noise, JPEG quality 0.8. */
     static Image book200(double degrees) {
         return book200(degrees, PROSE);
