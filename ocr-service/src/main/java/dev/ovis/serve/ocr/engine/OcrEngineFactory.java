@@ -60,7 +60,8 @@ public final class OcrEngineFactory implements AutoCloseable {
                 p.maxSideLength(), p.detectionPadding());
         OnnxOrientationClassifier classifier = null;
         if (p.classifier() != null) {
-            classifier = new OnnxOrientationClassifier(open(sessions, loader, p.classifier(), "cls"), 0.9, 6);
+            classifier = new OnnxOrientationClassifier(open(sessions, loader, p.classifier(), "cls"), 0.9, 6,
+                    p.classifyWindows());
         }
         List<TextRecognizer> recognizers = new ArrayList<>();
         for (OcrProperties.Recognizer r : p.recognizers()) {

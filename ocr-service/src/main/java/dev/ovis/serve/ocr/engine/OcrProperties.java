@@ -27,7 +27,7 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
     static final String MODELS = "classpath:models/";
 
     public OcrProperties {
-        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : paddle;
+        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : paddle;
         tesseract = tesseract == null ? new Tesseract(null, null, null, null) : tesseract;
         limits = limits == null ? new Limits(null, null, null) : limits;
         autoMinConfidence = autoMinConfidence == null ? 0.90 : autoMinConfidence;
@@ -48,11 +48,13 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
      * @param recognitionMaxWidth widest recognition input (pixels at height 48; longer lines are squeezed); 0 = no cap
      * @param isolatedUnclipRatio DB: unclip ratio for a line whose grown box overlaps no other line (0 = off)
      * @param binaryThreshold     DB: probability above which a map pixel is text (PaddleOCR: 0.3)
+     * @param classifyWindows     judge a long line's orientation on up to three 4:1 windows instead of
+     *                            squeezing it to 192 px (PaddleOCR squeezes)
      */
     public record Paddle(Boolean enabled, ModelFile detector, ModelFile classifier, List<@Valid Recognizer> recognizers,
             Integer threads, Integer maxSideLength, Double boxThreshold, Double unclipRatio, Boolean dilate,
             Double minConfidence, Integer detectionPadding, Integer recognitionMaxWidth,
-            Double isolatedUnclipRatio, Double binaryThreshold) {
+            Double isolatedUnclipRatio, Double binaryThreshold, Boolean classifyWindows) {
 
         public Paddle {
             enabled = enabled == null || enabled;
@@ -75,6 +77,7 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
             recognitionMaxWidth = recognitionMaxWidth == null ? 48 * 160 : recognitionMaxWidth;
             isolatedUnclipRatio = isolatedUnclipRatio == null ? 3.0 : isolatedUnclipRatio;
             binaryThreshold = binaryThreshold == null ? 0.3 : binaryThreshold;
+            classifyWindows = classifyWindows == null || classifyWindows;
         }
     }
 

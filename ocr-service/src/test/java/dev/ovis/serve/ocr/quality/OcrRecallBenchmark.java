@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * RapidOCR for Java on the same files (not part of the normal test run; command in
  * docs/benchmarks.md). Variants: {@code -Docr.recall.variants="name:key=value,key=value;name2:..."}
  * with keys {@code unclip}, {@code dilate}, {@code maxSide}, {@code pad}, {@code maxWidth},
- * {@code box}, {@code iso} (isolated-line unclip ratio), {@code thresh} (binarisation); unset keys take the defaults of {@link OcrProperties}. {@code -Docr.recall.peer=false}
+ * {@code box}, {@code iso} (isolated-line unclip ratio), {@code thresh} (binarisation), {@code clsWin} (windowed orientation); unset keys take the defaults of {@link OcrProperties}. {@code -Docr.recall.peer=false}
  * skips RapidOCR; {@code -Docr.recall.set=heldout} reads {@link RealisticSet#heldOut()} instead. Figures go to stdout and {@code target/ocr-recall.md}.
  */
 class OcrRecallBenchmark {
@@ -154,7 +154,8 @@ class OcrRecallBenchmark {
                 kv.containsKey("pad") ? Integer.valueOf(kv.get("pad")) : null,
                 kv.containsKey("maxWidth") ? Integer.valueOf(kv.get("maxWidth")) : null,
                 kv.containsKey("iso") ? Double.valueOf(kv.get("iso")) : null,
-                kv.containsKey("thresh") ? Double.valueOf(kv.get("thresh")) : null);
+                kv.containsKey("thresh") ? Double.valueOf(kv.get("thresh")) : null,
+                kv.containsKey("clsWin") ? Boolean.valueOf(kv.get("clsWin")) : null);
         return new OcrProperties(paddle, null, null, null);
     }
 

@@ -56,6 +56,18 @@ class OcrRecallTests {
     }
 
     @Test
+    void longLinesAreNotTurnedUpsideDown() throws Exception {
+        // held-out Noto Sans page: squeezed to 192 px for the orientation classifier, its two indented
+        // paragraph openings were judged upside down and read as "ereeasaeneaaa" (recall 0.770)
+        RealisticSet.Image page = RealisticSet.heldOut().getFirst();
+
+        String text = read(page);
+
+        assertThat(Scoring.wordRecall(page.truth(), text, "en")).as("missing %s", OcrRecallBenchmark.missing(page.truth(), text))
+                .isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
     void aPhotographedSignsWordsComeOutSeparated() throws Exception {
         RealisticSet.Image sign = RealisticSet.signDoor();
 
