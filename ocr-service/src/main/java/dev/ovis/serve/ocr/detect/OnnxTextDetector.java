@@ -39,7 +39,7 @@ public final class OnnxTextDetector implements TextDetector {
     public List<DbPostProcessor.ScoredBox> detect(RgbImage image) throws OrtException {
         int paddedWidth = image.width() + 2 * padding;
         int paddedHeight = image.height() + 2 * padding;
-        double scale = Math.min(1.0, (double) maxSideLength / Math.max(paddedWidth, paddedHeight));
+        double scale = maxSideLength <= 0 ? 1.0 : Math.min(1.0, (double) maxSideLength / Math.max(paddedWidth, paddedHeight));
         int width = roundTo32(paddedWidth * scale);
         int height = roundTo32(paddedHeight * scale);
         double sx = (double) width / paddedWidth;

@@ -55,17 +55,19 @@ public final class OcrEngineFactory implements AutoCloseable {
         // stages need; threads per session as configured (0 = ONNX Runtime's default, one per core)
         OnnxSessionFactory sessions = new OnnxSessionFactory(new OnnxRuntimeOptions(OnnxRuntimeOptions.Device.CPU, 0, p.threads()));
         OnnxModel det = open(sessions, loader, p.detector(), "det");
-        var detector = new OnnxTextDetector(det, new DbPostProcessor(0.3, p.boxThreshold(), p.unclipRatio(), p.dilate(), 3, 1000),
-                p.maxSideLength(), 16);
+        var detector = new OnnxTextDetector(det, new DbPostProcessor(p.binaryThreshold(), p.boxThreshold(), p.unclipRatio(), p.dilate(), 3, 1000,
+                p.isolatedUnclipRatio()),
+                p.maxSideLength(), p.detectionPadding());
         OnnxOrientationClassifier classifier = null;
         if (p.classifier() != null) {
-            classifier = new OnnxOrientationClassifier(open(sessions, loader, p.classifier(), "cls"), 0.9, 6);
+            classifier = new OnnxOrientationClassifier(open(sessions, loader, p.classifier(), "cls"), 0.9, 6,
+                    p.classifyWindows());
         }
         List<TextRecognizer> recognizers = new ArrayList<>();
         for (OcrProperties.Recognizer r : p.recognizers()) {
             CharDictionary dictionary = CharDictionary.parse(loader.read(r.dictionary()));
             recognizers.add(new OnnxTextRecognizer(r.name(), new HashSet<>(r.languages()),
-                    open(sessions, loader, r.model(), r.name()), dictionary, 6));
+                    open(sessions, loader, r.model(), r.name()), dictionary, 6, p.recognitionMaxWidth()));
         }
         return new PaddleReader(detector, classifier, recognizers, p.minConfidence());
     }

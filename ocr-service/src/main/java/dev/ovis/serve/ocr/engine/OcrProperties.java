@@ -27,7 +27,7 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
     static final String MODELS = "classpath:models/";
 
     public OcrProperties {
-        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null, null) : paddle;
+        paddle = paddle == null ? new Paddle(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : paddle;
         tesseract = tesseract == null ? new Tesseract(null, null, null, null) : tesseract;
         limits = limits == null ? new Limits(null, null, null) : limits;
         autoMinConfidence = autoMinConfidence == null ? 0.90 : autoMinConfidence;
@@ -39,15 +39,22 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
      * @param classifier    0°/180° classifier; {@code null} location disables it
      * @param recognizers   recognition models, first match by language wins
      * @param threads       ONNX Runtime intra-op threads per session (0 = all cores)
-     * @param maxSideLength detection input's longer side at most this many pixels
      * @param boxThreshold  DB: minimum mean probability of a box
      * @param unclipRatio   DB: how far boxes grow
      * @param dilate        DB: dilate the binary map before finding regions
      * @param minConfidence lines read with less are dropped
+     * @param maxSideLength detection input's longer side at most this many pixels (0 = never scaled down)
+     * @param detectionPadding    white border (pixels) added around the image before detection
+     * @param recognitionMaxWidth widest recognition input (pixels at height 48; longer lines are squeezed); 0 = no cap
+     * @param isolatedUnclipRatio DB: unclip ratio for a line whose grown box overlaps no other line (0 = off)
+     * @param binaryThreshold     DB: probability above which a map pixel is text (PaddleOCR: 0.3)
+     * @param classifyWindows     judge a long line's orientation on up to three 4:1 windows instead of
+     *                            squeezing it to 192 px (PaddleOCR squeezes)
      */
     public record Paddle(Boolean enabled, ModelFile detector, ModelFile classifier, List<@Valid Recognizer> recognizers,
             Integer threads, Integer maxSideLength, Double boxThreshold, Double unclipRatio, Boolean dilate,
-            Double minConfidence) {
+            Double minConfidence, Integer detectionPadding, Integer recognitionMaxWidth,
+            Double isolatedUnclipRatio, Double binaryThreshold, Boolean classifyWindows) {
 
         public Paddle {
             enabled = enabled == null || enabled;
@@ -61,11 +68,16 @@ public record OcrProperties(@Valid Paddle paddle, @Valid Tesseract tesseract, @V
                     new ModelFile(MODELS + "ppocr_keys_v1.txt",
                             "28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7"))) : List.copyOf(recognizers);
             threads = threads == null ? 0 : threads;
-            maxSideLength = maxSideLength == null ? 960 : maxSideLength;
+            maxSideLength = maxSideLength == null ? 1600 : maxSideLength;
             boxThreshold = boxThreshold == null ? 0.5 : boxThreshold;
-            unclipRatio = unclipRatio == null ? 2.0 : unclipRatio;
-            dilate = dilate == null || dilate;
+            unclipRatio = unclipRatio == null ? 2.3 : unclipRatio;
+            dilate = dilate != null && dilate;
             minConfidence = minConfidence == null ? 0.5 : minConfidence;
+            detectionPadding = detectionPadding == null ? 16 : detectionPadding;
+            recognitionMaxWidth = recognitionMaxWidth == null ? 48 * 160 : recognitionMaxWidth;
+            isolatedUnclipRatio = isolatedUnclipRatio == null ? 3.0 : isolatedUnclipRatio;
+            binaryThreshold = binaryThreshold == null ? 0.3 : binaryThreshold;
+            classifyWindows = classifyWindows == null || classifyWindows;
         }
     }
 

@@ -24,7 +24,6 @@ import java.util.Set;
 public final class OnnxTextRecognizer implements TextRecognizer {
 
     private static final int HEIGHT = 48;
-        private static final int MAX_WIDTH = 48 * 40;
     private static final float[] HALF = {0.5f, 0.5f, 0.5f};
 
     private final String name;
@@ -32,14 +31,17 @@ public final class OnnxTextRecognizer implements TextRecognizer {
     private final OnnxModel model;
     private final CtcDecoder decoder;
     private final int batchSize;
+    private final int maxWidth;
 
+    /** @param maxWidth widest input in pixels (longer crops are squeezed to it); 0 = no cap */
     public OnnxTextRecognizer(String name, Set<String> languages, OnnxModel model, CharDictionary dictionary,
-            int batchSize) {
+            int batchSize, int maxWidth) {
         this.name = name;
         this.languages = Set.copyOf(languages);
         this.model = model;
         this.decoder = new CtcDecoder(dictionary);
         this.batchSize = batchSize;
+        this.maxWidth = maxWidth <= 0 ? Integer.MAX_VALUE : maxWidth;
     }
 
     @Override
@@ -61,7 +63,7 @@ public final class OnnxTextRecognizer implements TextRecognizer {
         for (int start = 0, n; start < order.length; start += n) {
             n = batchLength(crops, order, start);
             double maxAspect = aspect(crops.get(order[start + n - 1]));
-            int width = (int) Math.min(MAX_WIDTH, Math.ceil(HEIGHT * maxAspect));
+            int width = (int) Math.min(maxWidth, Math.ceil(HEIGHT * maxAspect));
             FloatBuffer input = ByteBuffer.allocateDirect(n * 3 * HEIGHT * width * Float.BYTES)
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
             for (int i = 0; i < n; i++) {

@@ -224,12 +224,12 @@ class OcrBenchmark {
                 "det-v4", "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9",
                 "rec-v3", "897a3ededb38fee0dae2c1ccee38241f37df202c9509e3abca02e9217c5ee615",
                 "rec-v4", "01963c554a1a00203c5746bca5306fc05a1278a014495383ddd935d0d2ac0415");
-        var defaults = new OcrProperties.Paddle(null, null, null, null, null, null, null, null, null, null);
+        var defaults = new OcrProperties.Paddle(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         var recognizer = new OcrProperties.Recognizer("ppocr-" + rec + "-ch", List.of("zh", "en"),
                 new ModelFile("classpath:models/ch_PP-OCR" + rec + "_rec_infer.onnx", sha.get("rec-" + rec)),
                 defaults.recognizers().getFirst().dictionary());
         var paddle = new OcrProperties.Paddle(true, new ModelFile("classpath:models/ch_PP-OCR" + det + "_det_infer.onnx",
-                sha.get("det-" + det)), defaults.classifier(), List.of(recognizer), THREADS, null, null, null, null, null);
+                sha.get("det-" + det)), defaults.classifier(), List.of(recognizer), THREADS, null, null, null, null, null, null, null, null, null, null);
         return new OcrProperties(paddle, null, null, null);
     }
 
