@@ -30,6 +30,7 @@ class OcrRecallBenchmark {
 
     private static final int THREADS = Integer.getInteger("ocr.bench.threads", 2);
     private final StringBuilder report = new StringBuilder();
+    private final Map<String, Map<RealisticSet.Image, Long>> times = new LinkedHashMap<>();
 
     @Test
     void recall() throws Exception {
@@ -69,13 +70,18 @@ class OcrRecallBenchmark {
             String name = variant.substring(0, variant.indexOf(':'));
             OcrProperties properties = properties(variant.substring(variant.indexOf(':') + 1));
             Map<RealisticSet.Image, String> texts = new LinkedHashMap<>();
+            Map<RealisticSet.Image, Long> nanos = new LinkedHashMap<>();
             try (var factory = new OcrEngineFactory(properties, new ModelLoader())) {
                 ImageDecoder decoder = new ImageDecoder(100_000_000);
+                factory.engine().read(decoder.decode(images.getFirst().bytes()), List.of("en"), "paddle"); // warm-up
                 for (RealisticSet.Image image : images) {
+                    long t0 = System.nanoTime();
                     texts.put(image, factory.engine().read(decoder.decode(image.bytes()), List.of("en"), "paddle").text());
+                    nanos.put(image, System.nanoTime() - t0);
                 }
             }
             row(name, texts);
+            times.put(name, nanos);
         }
         if (Boolean.parseBoolean(System.getProperty("ocr.recall.peer", "true"))) {
             InferenceEngine engine = InferenceEngine.getInstance(Model.ONNX_PPOCR_V3, new HardwareConfig(THREADS, -1));
@@ -83,8 +89,12 @@ class OcrRecallBenchmark {
             params.setDoAngle(true);
             params.setMostAngle(false);
             Map<RealisticSet.Image, String> texts = new LinkedHashMap<>();
+            Map<RealisticSet.Image, Long> nanos = new LinkedHashMap<>();
+            engine.runOcr(files.get(images.getFirst()).toAbsolutePath().toString(), params); // warm-up
             for (RealisticSet.Image image : images) {
+                long t0 = System.nanoTime();
                 var result = engine.runOcr(files.get(image).toAbsolutePath().toString(), params);
+                nanos.put(image, System.nanoTime() - t0);
                 List<String> lines = new ArrayList<>();
                 for (TextBlock b : result.getTextBlocks()) {
                     lines.add(b.getText());
@@ -92,6 +102,31 @@ class OcrRecallBenchmark {
                 texts.put(image, String.join("\n", lines));
             }
             row("RapidOCR 0.0.7", texts);
+            times.put("RapidOCR 0.0.7", nanos);
+        }
+        // time per image, decoding included (ours from the bytes, RapidOCR from the file), one pass
+        // after one warm-up image, engines one after the other: a shared machine's load shows
+        line("\nTime per image (ms, one pass, " + THREADS + " threads; load average "
+                + String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage()) + " at the end)\n");
+        line("| engine | mean | book upright | book tilted | signs | largest image |");
+        line("|---|---|---|---|---|---|");
+        for (var engineTimes : times.entrySet()) {
+            double[] sum = new double[3];
+            int[] count = new int[3];
+            double all = 0;
+            double largest = 0;
+            for (var e : engineTimes.getValue().entrySet()) {
+                double ms = e.getValue() / 1e6;
+                int group = e.getKey().kind().equals("sign") ? 2 : e.getKey().degrees() == 0 ? 0 : 1;
+                sum[group] += ms;
+                count[group]++;
+                all += ms;
+                largest = Math.max(largest, ms);
+            }
+            line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f |", engineTimes.getKey(),
+                    all / engineTimes.getValue().size(), sum[0] / Math.max(1, count[0]), sum[1] / Math.max(1, count[1]),
+                    sum[2] / Math.max(1, count[2]), largest));
         }
         Files.writeString(Path.of("target/ocr-recall.md"), report);
     }
