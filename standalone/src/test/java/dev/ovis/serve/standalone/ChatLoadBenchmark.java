@@ -195,6 +195,7 @@ class ChatLoadBenchmark {
                 sampling, false);
         List<Long> api = new ArrayList<>();
         List<Long> fresh = new ArrayList<>();
+        List<Long> floor = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
         List<String> traces = new ArrayList<>();
         for (int i = 0; i < overheadRuns + 5; i++) {
@@ -202,6 +203,13 @@ class ChatLoadBenchmark {
             long c0 = System.nanoTime();
             if (exchange(http, run, body, true).statusCode() != 200) {
                 throw new IllegalStateException("the API refused the benchmark request");
+            }
+            // the HTTP floor: an authenticated GET that touches neither the database nor Kafka
+            long f0 = System.nanoTime();
+            HttpResponse<Void> models = http.send(HttpRequest.newBuilder(URI.create(run.gatewayUrl() + "/v1/models"))
+                    .header("Authorization", "Bearer " + run.apiKey()).GET().build(), HttpResponse.BodyHandlers.discarding());
+            if (models.statusCode() != 200) {
+                throw new IllegalStateException("GET /v1/models failed");
             }
             long t0 = System.nanoTime();
             HttpResponse<Void> response = exchange(http, run, body, false);
@@ -216,7 +224,8 @@ class ChatLoadBenchmark {
             }
             long t2 = System.nanoTime();
             if (i >= 5) {
-                fresh.add(t0 - c0);
+                fresh.add(f0 - c0);
+                floor.add(t0 - f0);
                 api.add(t1 - t0);
                 direct.add(t2 - t1);
                 response.headers().firstValue("X-Trace-Id").ifPresent(traces::add);
@@ -224,6 +233,7 @@ class ChatLoadBenchmark {
         }
         Collections.sort(api);
         Collections.sort(fresh);
+        Collections.sort(floor);
         Collections.sort(direct);
         report(String.format("overhead (text, %d runs, 1 client, kept-alive connection): API p50 %.1f ms p95 %.1f ms"
                         + " p99 %.1f ms; in-process llm stage p50 %.1f ms p95 %.1f ms p99 %.1f ms; added p50 %.1f ms,"
@@ -232,6 +242,8 @@ class ChatLoadBenchmark {
                 ms(api, 0.99) - ms(direct, 0.5)));
         report(String.format("overhead, same runs, a new connection per request (Connection: close): API p50 %.1f ms"
                         + " p99 %.1f ms; added p50 %.1f ms", ms(fresh, 0.5), ms(fresh, 0.99), ms(fresh, 0.5) - ms(direct, 0.5)));
+        report(String.format("HTTP floor, same runs: GET /v1/models (auth, JSON, no database or Kafka) p50 %.1f ms p99 %.1f ms",
+                ms(floor, 0.5), ms(floor, 0.99)));
         Thread.sleep(1000); // the last spans (acks) end just after the answer
         hops(traces);
     }
