@@ -33,7 +33,7 @@ tests() {
   need docker-compose   # infra: `docker-compose config` validates docker-compose.yml in CI
   need mmdebstrap umoci skopeo runc   # deploy-check: GatewayImageIT builds an OCI image without Docker (tools/image/build-image.sh), inspects and runs it
   need tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus tesseract-ocr-ara tesseract-ocr-hin tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-chi-sim   # ocr-service: the language packs its tests read
-  need fonts-noto-core fonts-noto-cjk   # ocr-service: fonts the OCR quality tests and benchmark render text with
+  need fonts-noto-core fonts-noto-cjk fonts-dejavu-core   # ocr-service: fonts the OCR quality tests and benchmark render text with
   need chromium   # standalone: PlaygroundBrowserIT drives /playground in it (playwright-core, tools/playground-test)
   command -v npm >/dev/null 2>&1 || need npm   # standalone: installs tools/playground-test's pinned playwright-core
 }

@@ -180,7 +180,7 @@ final class RealisticSet {
     }
 
     static BufferedImage bookPage(String family, int px, double leading, int width, int margin, String prose) {
-        Font font = new Font(family, Font.PLAIN, px);
+        Font font = SyntheticPage.installedFont(family, Font.PLAIN, px);
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         var pg = probe.createGraphics();
         pg.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
@@ -257,7 +257,7 @@ final class RealisticSet {
     static Image sign(String id, String[] lines, Color ink, Color plate, int px, int photoW, int photoH,
             double perspective, int blur, double noise, float jpegQuality, long seed) {
         Random random = new Random(seed);
-        Font font = new Font("Noto Sans", Font.BOLD, px);
+        Font font = SyntheticPage.installedFont("Noto Sans", Font.BOLD, px);
         BufferedImage photo = new BufferedImage(photoW, photoH, BufferedImage.TYPE_INT_RGB);
         var g = photo.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);

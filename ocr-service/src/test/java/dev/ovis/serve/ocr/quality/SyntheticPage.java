@@ -52,8 +52,21 @@ public record SyntheticPage(List<String> lines, String fontFamily, int fontSize,
         return String.join("\n", lines);
     }
 
+    /**
+     * {@code family} as installed: Java2D silently substitutes a logical font for a missing family,
+     * which would turn a missing package into a failed recall figure far from its cause.
+     */
+    static Font installedFont(String family, int style, int px) {
+        Font font = new Font(family, style, px);
+        if (!font.getFamily(java.util.Locale.ROOT).equals(family)) {
+            throw new IllegalStateException("font family '" + family + "' is not installed (tools/setup-machine.sh"
+                    + " installs fonts-noto-core, fonts-noto-cjk and fonts-dejavu-core); got '" + font.getFamily() + "'");
+        }
+        return font;
+    }
+
     public RgbImage render() {
-        Font font = new Font(fontFamily, Font.PLAIN, fontSize);
+        Font font = installedFont(fontFamily, Font.PLAIN, fontSize);
         FontRenderContext frc = new FontRenderContext(null, true, true);
         double maxWidth = 0;
         for (String line : lines) {
