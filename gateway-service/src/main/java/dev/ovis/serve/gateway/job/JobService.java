@@ -284,7 +284,10 @@ public class JobService {
             throw new ApiException(ErrorCode.UNAVAILABLE, "the message broker (Kafka) is unreachable, so the job could not be"
                     + " handed to a stage; retry later", Map.of("Retry-After", Long.toString(BROKER_RETRY_AFTER_SECONDS)));
         }
-        refuseWhenSaturated(tenant, payload, priority);
+        traces.inChildSpan("job backpressure", () -> {
+            refuseWhenSaturated(tenant, payload, priority);
+            return null;
+        });
         String id = UUID.randomUUID().toString();
         if (properties.instanceId().equals(replyTo)) {
             chunks.open(id, Duration.ofMinutes(CHUNK_BUFFER_MINUTES));
