@@ -54,7 +54,7 @@ class ChatLoadBenchmark {
     private static final String QUESTION = "What is in this picture? Describe the sun.";
 
     /**
-     * A pause before each measured request of the overhead runs: the work a chat leaves behind
+     * A pause after each measured request of the overhead runs: the work a chat leaves behind
      * (its job events applied to the row, the finished-job announcement) otherwise runs during the
      * next measurement, on the same two cores. 0 = back to back.
      */
