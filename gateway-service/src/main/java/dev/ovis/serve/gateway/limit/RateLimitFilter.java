@@ -22,7 +22,8 @@ import reactor.core.scheduler.Schedulers;
  * Refuses a tenant's work-starting requests ({@code POST /v1/**}) beyond its rate with a 429
  * problem and a {@code Retry-After} header (whole seconds). Runs after authentication, so the
  * bucket is the tenant's, not the caller's address; the buckets are shared by every gateway
- * instance ({@link SharedRateLimits}).
+ * instance ({@link SharedRateLimits}). Most requests spend a token this instance took ahead with
+ * an earlier one, on the event loop; the others take from the shared bucket on a blocking thread.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -47,6 +48,9 @@ public class RateLimitFilter implements WebFilter {
             return chain.filter(exchange);
         }
         String tenant = Tenant.of(exchange).id();
+        if (limits.trySpendHeld(tenant)) {
+            return chain.filter(exchange); // a token taken earlier: no database, no thread hand-over
+        }
         return Mono.fromCallable(() -> traces.inChildSpan("rate limit", () -> limits.tryTake(tenant)))
                 .subscribeOn(Schedulers.boundedElastic())
                 // With PostgreSQL unreachable the request itself cannot be stored either and gets its
