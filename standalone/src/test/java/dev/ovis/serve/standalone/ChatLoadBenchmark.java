@@ -62,6 +62,11 @@ class ChatLoadBenchmark {
     private final int seconds = Integer.getInteger("ovis.bench.seconds", 20);
     private final int maxTokens = Integer.getInteger("ovis.bench.max-tokens", 16);
     private final int overheadRuns = Integer.getInteger("ovis.bench.overhead-runs", 60);
+    /**
+     * {@code -Dovis.bench.limits=true}: the shared per-tenant rate limit on, as shipped but at a
+     * rate no run reaches, so its cost shows in the figures; off by default.
+     */
+    private final boolean limits = Boolean.getBoolean("ovis.bench.limits");
     private final int[] clients = Arrays.stream(System.getProperty("ovis.bench.clients", "1,16,64").split(","))
             .mapToInt(Integer::parseInt).toArray();
 
@@ -74,7 +79,10 @@ class ChatLoadBenchmark {
              // a client of its own for the requests on a new connection: a Connection: close request on the
              // shared client would take its pooled connection and leave the next request to open another
              HttpClient closing = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            List<String> args = new ArrayList<>(List.of("--ovis.model.dir=" + modelDir, "--ovis.gateway.limits.enabled=false"));
+            List<String> args = new ArrayList<>(List.of("--ovis.model.dir=" + modelDir));
+            args.addAll(limits
+                    ? List.of("--ovis.gateway.limits.requests-per-minute=1000000000", "--ovis.gateway.limits.burst=100000000")
+                    : List.of("--ovis.gateway.limits.enabled=false"));
             String extra = System.getProperty("ovis.bench.args", "").strip();
             if (!extra.isEmpty()) {
                 args.addAll(List.of(extra.split("\\s+")));
@@ -90,7 +98,7 @@ class ChatLoadBenchmark {
             String text = body(model, "\"" + QUESTION + "\"");
             String image = body(model, "[{\"type\": \"image_url\", \"image_url\": {\"url\": \""
                     + ChatApi.dataUri("images/cat_small.png") + "\"}}, {\"type\": \"text\", \"text\": \"Describe the image.\"}]");
-            report("chat load: tiny fixture, extra args [" + extra + "], max_tokens " + maxTokens + ", " + seconds + " s per point, "
+            report("chat load: tiny fixture, rate limits " + (limits ? "on" : "off") + ", extra args [" + extra + "], max_tokens " + maxTokens + ", " + seconds + " s per point, "
                     + Runtime.getRuntime().availableProcessors() + " cores, load average "
                     + String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             for (String[] prompt : List.of(new String[] {"text", text}, new String[] {"one-image", image})) {

@@ -21,16 +21,15 @@ class JdbcOutboxStore implements OutboxStore {
     }
 
     @Override
-    public void append(String topic, String key, byte[] envelope) {
-        append(topic, key, envelope, null);
-    }
-
-    @Override
-    public void append(String topic, String key, byte[] envelope, String traceparent) {
+    public long append(String topic, String key, byte[] envelope, String traceparent, Duration dueIn) {
         // bytea: the bytes are kept as written (jsonb would reorder and respace them, and refuse an escaped NUL)
-        jdbc.sql("insert into outbox (topic, message_key, envelope, traceparent) values (:topic, :key, :envelope, :traceparent)")
+        return jdbc.sql("""
+                insert into outbox (topic, message_key, envelope, traceparent, next_attempt_at)
+                values (:topic, :key, :envelope, :traceparent, now() + cast(:seconds as double precision) * interval '1 second')
+                returning id""")
                 .param("topic", topic).param("key", key).param("envelope", envelope, Types.BINARY)
-                .param("traceparent", traceparent, Types.VARCHAR).update();
+                .param("traceparent", traceparent, Types.VARCHAR).param("seconds", dueIn.toMillis() / 1000.0)
+                .query(Long.class).single();
     }
 
     @Override

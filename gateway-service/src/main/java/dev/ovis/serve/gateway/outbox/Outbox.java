@@ -4,6 +4,7 @@ import dev.ovis.serve.common.Topic;
 import dev.ovis.serve.common.envelope.Envelope;
 import dev.ovis.serve.common.error.ErrorCode;
 import dev.ovis.serve.gateway.problem.ApiException;
+import java.time.Duration;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -13,7 +14,9 @@ import dev.ovis.serve.support.observability.TraceParents;
 
 /**
  * Appends a message to the outbox inside the caller's transaction, so it is published if and
- * only if that transaction commits; the relay is nudged right after the commit. A row holds the
+ * only if that transaction commits; right after the commit the committing thread hands it to the
+ * producer itself ({@link OutboxRelay#sendCommitted}) when the topic is known to the producer, or
+ * nudges the relay; the relay's poll is the fallback. A row holds the
  * envelope serialized as the producer's serializer writes it, and the relay sends those bytes as
  * they are: what was sized here is what the broker gets.
  */
@@ -49,11 +52,19 @@ public class Outbox {
                     + " bytes as a stage request, more than the " + maxMessageBytes + " one may carry; send media by"
                     + " reference (POST /v1/media, then its id) and shorten the text");
         }
-        store.append(topic.name(), envelope.subject(), serialized, traces.current());
+        String traceparent = traces.current();
+        boolean direct = relay.sendsDirectly(topic.name());
+        long id = store.append(topic.name(), envelope.subject(), serialized, traceparent,
+                direct ? relay.directSendGrace() : Duration.ZERO);
+        OutboxMessage message = new OutboxMessage(id, topic.name(), envelope.subject(), serialized, 0, traceparent);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                relay.nudge();
+                if (direct) {
+                    relay.sendCommitted(message);
+                } else {
+                    relay.nudge();
+                }
             }
         });
     }

@@ -11,9 +11,11 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The relay that publishes outbox rows to Kafka ({@code ovis.gateway.outbox.*}).
  *
- * @param pollInterval how often the relay looks for unpublished rows (it is also nudged on commit)
+ * @param pollInterval how often the relay looks for unpublished rows; a new row does not wait for
+ *                     it: the committing thread sends it itself, or nudges the relay
  * @param batchSize    rows published per round
- * @param sendTimeout  how long a round waits for the broker's acknowledgements
+ * @param sendTimeout  how long a send waits for the broker's acknowledgement; also how long a new
+ *                     row is left to its writer's own send before the poll may send it
  * @param maxAttempts  publishing attempts of one row before its job fails with the reason and the
  *                     row leaves the batch (a row the broker refuses outright fails at once)
  * @param backoff      wait before the second attempt; doubled for every later one

@@ -7,7 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,11 +24,18 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Publishes outbox rows to Kafka and marks them published: on a fixed poll (which also picks up
- * rows left by a crashed or restarted instance) and at once when {@link #nudge() nudged} after a
- * commit. One thread, one batch at a time, in one transaction that locks the batch, so a row is
- * marked published only after the broker acknowledged it. Delivery is at least once (a crash
- * between the ack and the commit republishes); consumers dedupe by envelope id.
+ * Publishes outbox rows to Kafka and marks them published. A row for a topic the broker took a
+ * record of in the last minute is sent by the thread that committed it ({@link #sendCommitted}): no
+ * hand-over to another thread and no read of the row back on a request's path. (For such a topic
+ * the producer holds the metadata, so the send only queues the record; for another topic it could
+ * block the caller for {@code max.block.ms} while the broker is unreachable, so those rows are left
+ * to the relay's thread, {@link #nudge() nudged} after the commit.) A row sent directly was inserted
+ * due for the poll only {@code sendTimeout} later, so neither this instance's poll nor another's
+ * sends it meanwhile; the broker's answer is settled on the relay's thread (marked published, or
+ * counted as a failed attempt). The poll, one batch at a time in one transaction that locks the
+ * batch, sends everything else: nudged rows, rows of a crashed or restarted instance, rows whose
+ * first send failed. A row is marked published only after the broker acknowledged it. Delivery is at
+ * least once (a crash between the ack and the mark republishes); consumers dedupe by envelope id.
  *
  * <p>No row can block the others: a failed row waits out a doubling back-off (rows that are not due
  * are not selected), and after {@code maxAttempts} — or at once when the broker refuses it for good,
@@ -40,9 +52,22 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxProperties settings;
     private final UndeliverableMessages undeliverable;
     private final AtomicBoolean nudged = new AtomicBoolean();
+    private final AtomicBoolean settling = new AtomicBoolean();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong lagMillis = new AtomicLong();
     private final PeriodicTask task = new PeriodicTask("outbox-relay");
+    /** Rows sent by {@link #sendCommitted} that the broker acknowledged, to be marked published. */
+    private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+    /** Rows sent by {@link #sendCommitted} that failed, to be counted as an attempt. */
+    private final Queue<FailedSend> failedSends = new ConcurrentLinkedQueue<>();
+
+    private record FailedSend(OutboxMessage message, Throwable error) {
+    }
+
+    /** How long after the broker's last acknowledgement of a topic a row for it is still sent directly. */
+    private static final long WARM_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** Per topic, when (nanoTime) the broker last acknowledged a record of it; removed on a failed send. */
+    private final Map<String, Long> acknowledgedTopics = new ConcurrentHashMap<>();
 
     OutboxRelay(OutboxStore store, OutboxSender sender, TransactionOperations transactions,
                 OutboxProperties settings, UndeliverableMessages undeliverable, MeterRegistry meters) {
@@ -57,8 +82,23 @@ public class OutboxRelay implements SmartLifecycle {
                 .description("age of the oldest unpublished outbox row").baseUnit("seconds").register(meters);
     }
 
-    /** Asks for a publishing round now (called after a transaction that appended rows commits). */
-    public void nudge() {
+    /**
+     * Whether a row for {@code topic} appended now is sent by its writer ({@link #sendCommitted}),
+     * and so must be appended not due before {@link #directSendGrace()}; otherwise the writer
+     * {@link #nudge() nudges} the relay.
+     */
+    boolean sendsDirectly(String topic) {
+        Long acknowledgedAt = acknowledgedTopics.get(topic);
+        return task.running() && acknowledgedAt != null && System.nanoTime() - acknowledgedAt < WARM_NANOS;
+    }
+
+    /** How long a row sent directly waits before the poll may send it. */
+    Duration directSendGrace() {
+        return settings.sendTimeout();
+    }
+
+    /** Asks for a publishing round on the relay's thread now (after a commit that appended rows it is to send). */
+    void nudge() {
         if (task.running() && nudged.compareAndSet(false, true)) {
             boolean queued = task.runNow(() -> {
                 nudged.set(false);
@@ -70,10 +110,67 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    /**
+     * Sends a row its transaction has just committed, on the calling thread (the producer only
+     * queues it); the outcome is settled on the relay's thread. A send that cannot be settled
+     * (the relay stopped) leaves the row to the poll, after the grace.
+     */
+    void sendCommitted(OutboxMessage message) {
+        sendSafely(message).orTimeout(settings.sendTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((sent, error) -> {
+                    if (error == null) {
+                        acknowledgedTopics.put(message.topic(), System.nanoTime());
+                        acknowledged.add(message.id());
+                    } else {
+                        acknowledgedTopics.remove(message.topic());
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        failedSends.add(new FailedSend(message, cause instanceof TimeoutException
+                                ? new TimeoutException("no acknowledgement from the broker in time") : cause));
+                    }
+                    settleSoon();
+                });
+    }
+
+    /** Marks the acknowledged direct sends published and counts the failed ones; on the relay's thread. */
+    private void settleDirectSends() {
+        List<Long> done = new ArrayList<>();
+        for (Long id = acknowledged.poll(); id != null; id = acknowledged.poll()) {
+            done.add(id);
+        }
+        try {
+            store.markPublished(done);
+        } catch (RuntimeException e) {
+            acknowledged.addAll(done); // the next round tries again (after the grace the poll would resend them)
+            throw e;
+        }
+        for (FailedSend failed = failedSends.poll(); failed != null; failed = failedSends.poll()) {
+            failed(failed.message(), failed.error());
+        }
+    }
+
+    /** Settles the direct sends on the relay's thread now (only that: the poll keeps its interval). */
+    private void settleSoon() {
+        if (task.running() && settling.compareAndSet(false, true)) {
+            boolean queued = task.runNow(() -> {
+                settling.set(false);
+                try {
+                    settleDirectSends();
+                } catch (RuntimeException e) {
+                    log.warn("Outbox sends not settled, retrying with the next poll: {}", e.toString());
+                }
+            });
+            if (!queued) {
+                settling.set(false); // shutting down: stop() settles what it can
+            }
+        }
+    }
+
     /** Publishes until no full batch is left; returns how many rows were published. Runs on the relay thread. */
     int drain() {
         int total = 0;
         try {
+            settleDirectSends();
             Round round;
             do {
                 round = publishBatch();
@@ -108,6 +205,7 @@ public class OutboxRelay implements SmartLifecycle {
                 OutboxMessage message = batch.get(i);
                 Throwable error = await(sends.get(i), deadline);
                 if (error == null) {
+                    acknowledgedTopics.put(message.topic(), System.nanoTime());
                     done.add(message.id());
                 } else if (!failed(message, error)) {
                     givenUp++;
@@ -211,6 +309,11 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public void stop() {
         task.stop(settings.sendTimeout().plus(Duration.ofSeconds(1)));
+        try {
+            settleDirectSends(); // acknowledged by now: not sent again by the next start's poll
+        } catch (RuntimeException e) {
+            log.warn("Outbox rows sent at shutdown not marked published (the next poll sends them again): {}", e.toString());
+        }
     }
 
     @Override

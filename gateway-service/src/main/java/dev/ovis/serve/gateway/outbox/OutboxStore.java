@@ -7,16 +7,14 @@ import java.util.List;
 /** Where outbox rows live; {@link JdbcOutboxStore} in production. Blocking. */
 interface OutboxStore {
 
-    /** Adds a row, inside the caller's transaction; {@code envelope} is the serialized envelope, kept byte for byte. */
-    void append(String topic, String key, byte[] envelope);
-
     /**
-     * Adds a row carrying the W3C {@code traceparent} of the request that wrote it (null: none),
-     * so the relay's send continues that request's trace. Stores without the column drop it.
+     * Adds a row inside the caller's transaction and returns its id. {@code envelope} is the
+     * serialized envelope, kept byte for byte; {@code traceparent} is the W3C trace context of the
+     * request that wrote it (null: none), so the send continues that request's trace. The row is not
+     * due for {@link #lockUnpublished} before {@code dueIn} from now: the writer sends it itself
+     * right after the commit, and the poll is the fallback.
      */
-    default void append(String topic, String key, byte[] envelope, String traceparent) {
-        append(topic, key, envelope);
-    }
+    long append(String topic, String key, byte[] envelope, String traceparent, Duration dueIn);
 
     /**
      * Up to {@code limit} unpublished rows that are due (not waiting out a back-off, not given up),

@@ -17,6 +17,7 @@ import dev.ovis.serve.support.kafka.EnvelopeJson;
 import dev.ovis.serve.support.kafka.EnvelopeSerializer;
 import dev.ovis.serve.testing.TopicRecorder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -143,6 +144,39 @@ class OutboxRelayIT extends GatewayIntegrationTest {
             assertThat(control.records(Topics.CONTROL, jobId).getFirst().value()).isEqualTo(stored);
             assertThat(control.envelopes(Topics.CONTROL, jobId).getFirst().data()).isEqualTo(new CancelRequest(jobId, "as stored"));
         }
+    }
+
+    @Test
+    void onceTheBrokerTookARecordOfATopicTheNextRowsForItAreSentByTheirWriterNotThePoll() {
+        // given a job whose stage request went out (the first row of a topic may go through the relay)
+        String media = upload();
+        String first = submitOcr(media);
+        await().atMost(WAIT).until(() -> published(first));
+
+        // when the next jobs are submitted
+        for (int i = 0; i < 3; i++) {
+            String next = submitOcr(media);
+
+            // then each row was stored not due for the poll before the send timeout (10 s) and yet
+            // published at once: its writer sent it after the commit
+            assertThat(jdbc.sql("select next_attempt_at - created_at >= interval '9 seconds' from outbox where message_key = ?"
+                    + " order by id limit 1")
+                    .param(next).query(Boolean.class).single()).as("left to its writer").isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> published(next));
+        }
+    }
+
+    private String submitOcr(String media) {
+        Map<String, Object> created = as(KEY_A).post().uri("/v1/jobs").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("kind", "OCR", "payload", Map.of("media", media)))
+                .exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        return (String) created.get("id");
+    }
+
+    private boolean published(String jobId) {
+        return jdbc.sql("select published_at is not null from outbox where message_key = ? order by id limit 1")
+                .param(jobId).query(Boolean.class).single();
     }
 
     @Test

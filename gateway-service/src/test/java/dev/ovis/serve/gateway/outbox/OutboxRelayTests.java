@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -55,6 +57,61 @@ class OutboxRelayTests {
         assertThat(meters.get("ovis.gateway.outbox.pending").gauge().value()).isZero();
         assertThat(relay.drain()).isZero();
         assertThat(sender.sent).hasSize(3);
+    }
+
+    @Test
+    void aRowSentByItsWriterIsMarkedPublishedAndNotSentAgainByThePoll() {
+        // given a row its writer appended with the grace and sent itself after the commit
+        OutboxMessage row = committed("job-1", "{\"n\":1}");
+        relay.sendCommitted(row);
+
+        // when the relay's round runs
+        assertThat(relay.drain()).as("nothing left for the poll").isZero();
+
+        // then the one send is settled: marked published, sent once
+        assertThat(store.published).containsExactly(row.id());
+        assertThat(sender.sent).containsExactly("{\"n\":1}");
+        assertThat(relay.drain()).isZero();
+        assertThat(sender.sent).hasSize(1);
+    }
+
+    @Test
+    void aRowWhoseWriterCouldNotSendItCountsAnAttemptAndIsSentByThePoll() {
+        // given the broker refuses the writer's own send
+        sender.failing = true;
+        OutboxMessage row = committed("job-1", "{\"n\":1}");
+        relay.sendCommitted(row);
+
+        // when the relay's round settles it, the broker still down
+        relay.drain();
+
+        // then it is one failed attempt, and the poll's own attempt is the second
+        assertThat(store.published).isEmpty();
+        assertThat(store.attempts).containsEntry(row.id(), 2);
+
+        // and once the broker is back the poll publishes it
+        sender.failing = false;
+        assertThat(relay.drain()).isEqualTo(1);
+        assertThat(store.published).containsExactly(row.id());
+        assertThat(sender.sent).containsExactly("{\"n\":1}");
+    }
+
+    @Test
+    void aRowTheBrokerRefusesOutrightOnItsWritersSendIsGivenUpAndItsJobToldWhy() {
+        sender.tooLarge = true;
+        OutboxMessage row = committed("big-1", "{\"big\":1}");
+        relay.sendCommitted(row);
+        relay.drain();
+        assertThat(store.givenUp).containsExactly(row.id());
+        assertThat(givenUp).singleElement().asString().startsWith("big-1 too large: could not be handed to the next stage"
+                + " after 1 attempt: RecordTooLargeException");
+    }
+
+    /** A row as {@link Outbox#append} leaves it: appended with the grace, its transaction committed. */
+    private OutboxMessage committed(String key, String json) {
+        byte[] envelope = json.getBytes(StandardCharsets.UTF_8);
+        long id = store.append("t", key, envelope, null, Duration.ofSeconds(1));
+        return new OutboxMessage(id, "t", key, envelope, 0);
     }
 
     @Test
@@ -155,19 +212,27 @@ class OutboxRelayTests {
         final List<Long> givenUp = new ArrayList<>();
         long next = 1;
 
+        /** Rows not due for the poll yet (appended with a grace, or waiting out a back-off). */
+        final Set<Long> notDue = new HashSet<>();
+
         @Override
-        public void append(String topic, String key, byte[] envelope) {
+        public long append(String topic, String key, byte[] envelope, String traceparent, Duration dueIn) {
             long id = next++;
-            rows.put(id, new OutboxMessage(id, topic, key, envelope, 0));
+            rows.put(id, new OutboxMessage(id, topic, key, envelope, 0, traceparent));
+            if (dueIn.isPositive()) {
+                notDue.add(id);
+            }
+            return id;
         }
 
         void append(String topic, String key, String json) {
-            append(topic, key, json.getBytes(StandardCharsets.UTF_8));
+            append(topic, key, json.getBytes(StandardCharsets.UTF_8), null, Duration.ZERO);
         }
 
         @Override
         public List<OutboxMessage> lockUnpublished(int limit) {
-            return rows.values().stream().filter(row -> !published.contains(row.id()) && !givenUp.contains(row.id()))
+            return rows.values().stream().filter(row -> !published.contains(row.id()) && !givenUp.contains(row.id())
+                            && !notDue.contains(row.id()))
                     .map(row -> new OutboxMessage(row.id(), row.topic(), row.key(), row.envelope(), attempts.getOrDefault(row.id(), 0)))
                     .limit(limit).toList();
         }
@@ -180,6 +245,7 @@ class OutboxRelayTests {
         @Override
         public void markFailed(long id, String error, Duration retryAfter) {
             attempts.merge(id, 1, Integer::sum);
+            notDue.remove(id); // this test's back-offs are zero
         }
 
         @Override
