@@ -295,12 +295,13 @@ class ChatLoadBenchmark {
     /**
      * Where the time of one text chat goes, from the spans of its trace (the one-JVM run keeps them
      * all in {@link RecentSpans#jvm()}): the gateway before the job is stored (parsing, auth, rate
-     * limit), the job's transaction, the outbox relay's wake-up, the Kafka hop to the llm stage, the
+     * limit), the job's transaction until its stage request is sent (by the committing thread, or by
+     * the outbox relay after its wake-up), the Kafka hop to the llm stage, the
      * llm stage until its last stream chunk is sent, that chunk's Kafka hop back to the gateway, and the
      * gateway until the answer is written.
      */
     private static void hops(List<String> traceIds) throws IOException {
-        String[] names = {"gateway before the job is stored", "job submit (transaction)", "outbox relay until send",
+        String[] names = {"gateway before the job is stored", "job submit until the request is sent",
             "Kafka to the llm stage", "llm stage until its answer is sent", "Kafka back to the gateway",
             "gateway until the answer is out"};
         List<List<Long>> hops = new ArrayList<>();
@@ -322,8 +323,7 @@ class ChatLoadBenchmark {
             }
             complete++;
             long rootEnd = root.startEpochNanos() + (long) (root.durationMillis() * 1e6);
-            long submitEnd = submit.startEpochNanos() + (long) (submit.durationMillis() * 1e6);
-            long[] marks = {root.startEpochNanos(), submit.startEpochNanos(), submitEnd, relay.startEpochNanos(),
+            long[] marks = {root.startEpochNanos(), submit.startEpochNanos(), relay.startEpochNanos(),
                 process.startEpochNanos(), answer.startEpochNanos(), back.startEpochNanos(), rootEnd};
             for (int i = 0; i < names.length; i++) {
                 hops.get(i).add(marks[i + 1] - marks[i]);

@@ -44,23 +44,49 @@ class JobRepository {
     }
 
     /**
-     * Inserts a QUEUED job leased for {@code lease} from the database's now; a concurrent insert with
+     * Inserts a QUEUED job leased for {@code lease} from the database's now, unless the kind or the
+     * tenant is at its limit of jobs queued or running ({@code limits}); one statement, so admission
+     * costs no round trip of its own. The counts come back either way, for the refusal's message.
+     * Counted without a lock: concurrent inserts may pass a limit by a few. A concurrent insert with
      * the same idempotency key fails with DuplicateKeyException.
      */
-    Job insert(String id, String tenant, JobPayload payload, Route route, String idempotencyKey, String requestHash,
-               String replyTo, Priority priority, Instant now, Duration lease) {
+    Admission insertIfAdmitted(String id, String tenant, JobPayload payload, Route route, String idempotencyKey,
+                               String requestHash, String replyTo, Priority priority, Instant now, Duration lease,
+                               Limits limits) {
         return jdbc.sql("""
-                insert into jobs (id, tenant, kind, route, status, request, idempotency_key, request_hash, reply_to,
-                                  priority, attempts, version, created_at, updated_at, lease_until)
-                values (:id, :tenant, :kind, :route, 'QUEUED', cast(:request as jsonb), :key, :hash, :replyTo,
-                        :priority, 1, 0, :now, :now, now() + :leaseMillis * interval '1 millisecond')
-                returning *""")
+                with active as (
+                    select count(*) as all_tenants, count(*) filter (where tenant = :tenant) as this_tenant,
+                           count(*) filter (where priority = 'BATCH') as batch
+                    from jobs where kind = :kind and status in ('QUEUED', 'RUNNING')),
+                inserted as (
+                    insert into jobs (id, tenant, kind, route, status, request, idempotency_key, request_hash, reply_to,
+                                      priority, attempts, version, created_at, updated_at, lease_until)
+                    select :id, :tenant, :kind, :route, 'QUEUED', cast(:request as jsonb), :key, :hash, :replyTo,
+                           :priority, 1, 0, :now, :now, now() + :leaseMillis * interval '1 millisecond'
+                    from active
+                    where all_tenants < :maxOfKind and this_tenant < :maxOfTenant
+                      and (:priority <> 'BATCH' or batch < :maxBatchOfKind)
+                    returning *)
+                select active.all_tenants, active.this_tenant, active.batch, inserted.*
+                from active left join inserted on true""")
                 .param("leaseMillis", lease.toMillis())
                 .param("id", id).param("tenant", tenant).param("kind", payload.kind().name())
                 .param("route", route.toString()).param("request", StorableText.replaceNulInJson(json.writeValueAsString(payload)))
                 .param("key", idempotencyKey).param("hash", requestHash).param("replyTo", replyTo)
                 .param("priority", priority.name()).param("now", Timestamp.from(now))
-                .query(rows).single();
+                .param("maxOfKind", limits.ofKind()).param("maxOfTenant", limits.ofTenant())
+                .param("maxBatchOfKind", limits.batchOfKind())
+                .query((rs, n) -> new Admission(new Active(rs.getLong("all_tenants"), rs.getLong("this_tenant"),
+                        rs.getLong("batch")), rs.getString("id") == null ? null : map(rs, n)))
+                .single();
+    }
+
+    /** The most jobs of a kind that may be queued or running: in the whole suite, of one tenant, batch ones. */
+    record Limits(long ofKind, long ofTenant, long batchOfKind) {
+    }
+
+    /** The kind's jobs in flight before the insert, and the job inserted; {@code job} null when refused. */
+    record Admission(Active active, Job job) {
     }
 
     Optional<Job> find(String tenant, String id) {
@@ -180,17 +206,7 @@ class JobRepository {
                 .query(rows).optional();
     }
 
-    /** Jobs of {@code kind} queued or running: in the whole suite, of {@code tenant}, and batch ones. */
-    Active active(JobKind kind, String tenant) {
-        return jdbc.sql("""
-                select count(*) as all_tenants, count(*) filter (where tenant = :tenant) as this_tenant,
-                       count(*) filter (where priority = 'BATCH') as batch
-                from jobs where kind = :kind and status in ('QUEUED', 'RUNNING')""")
-                .param("kind", kind.name()).param("tenant", tenant)
-                .query((rs, n) -> new Active(rs.getLong("all_tenants"), rs.getLong("this_tenant"), rs.getLong("batch")))
-                .single();
-    }
-
+    /** Jobs of a kind queued or running: in the whole suite, of the tenant, and batch ones. */
     record Active(long ofKind, long ofTenant, long batchOfKind) {
     }
 

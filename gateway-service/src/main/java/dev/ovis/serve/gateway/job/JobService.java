@@ -284,19 +284,22 @@ public class JobService {
             throw new ApiException(ErrorCode.UNAVAILABLE, "the message broker (Kafka) is unreachable, so the job could not be"
                     + " handed to a stage; retry later", Map.of("Retry-After", Long.toString(BROKER_RETRY_AFTER_SECONDS)));
         }
-        traces.inChildSpan("job backpressure", () -> {
-            refuseWhenSaturated(tenant, payload, priority);
-            return null;
-        });
         String id = UUID.randomUUID().toString();
-        if (properties.instanceId().equals(replyTo)) {
-            chunks.open(id, Duration.ofMinutes(CHUNK_BUFFER_MINUTES));
-        }
+        JobRepository.Limits limits = new JobRepository.Limits(settings.maxActivePerKind(), settings.maxActive(tenant),
+                settings.maxActiveBatchPerKind());
         try {
             // a span of its own: the database's share of a request's latency shows in its trace
             Job job = traces.inChildSpan("job submit", () -> transactions.execute(status -> {
-                Job inserted = jobs.insert(id, tenant, payload, route, key, hash, replyTo, priority, Instant.now(),
-                        settings.queuedLease());
+                // backpressure and the insert in one statement: a refused job is not stored (nor anything after it)
+                JobRepository.Admission admission = jobs.insertIfAdmitted(id, tenant, payload, route, key, hash, replyTo,
+                        priority, Instant.now(), settings.queuedLease(), limits);
+                if (admission.job() == null) {
+                    throw refusal(admission.active(), limits, payload, priority);
+                }
+                Job inserted = admission.job();
+                if (properties.instanceId().equals(replyTo)) {
+                    chunks.open(id, Duration.ofMinutes(CHUNK_BUFFER_MINUTES)); // before the commit sends the request
+                }
                 StageRequest request = new StageRequest(id, tenant, route, route.first(), replyTo, payload, 1, priority);
                 outbox.append(Topics.requests(route.first()), Envelope.withId(
                         id + ":" + route.first().name().toLowerCase(Locale.ROOT), EventTypes.STAGE_REQUEST, SOURCE, id, request));
@@ -310,25 +313,27 @@ public class JobService {
 
     /**
      * Backpressure at the door: a tenant with too many jobs in flight gets 429, a kind of job with too
-     * many in flight in the whole suite gets 503 — both with Retry-After, before anything is stored.
-     * A batch job also waits (503) while the kind has {@code max-active-batch-per-kind} batch jobs in
-     * flight. Counted without a lock, so concurrent submits may pass a limit by a few.
+     * many in flight in the whole suite gets 503 — both with Retry-After, and nothing stored. A batch
+     * job also waits (503) while the kind has {@code max-active-batch-per-kind} batch jobs in flight.
+     * Which limit refused it, from the counts {@link JobRepository#insertIfAdmitted} saw.
      */
-    private void refuseWhenSaturated(String tenant, JobPayload payload, Priority priority) {
-        JobRepository.Active active = jobs.active(payload.kind(), tenant);
+    private ApiException refusal(JobRepository.Active active, JobRepository.Limits limits, JobPayload payload,
+                                 Priority priority) {
         Map<String, String> retry = Map.of("Retry-After", Long.toString(Math.max(1, settings.retryAfter().toSeconds())));
-        if (active.ofTenant() >= settings.maxActive(tenant)) {
-            throw new ApiException(ErrorCode.RATE_LIMITED, "this tenant has " + active.ofTenant() + " " + payload.kind()
+        if (active.ofTenant() >= limits.ofTenant()) {
+            return new ApiException(ErrorCode.RATE_LIMITED, "this tenant has " + active.ofTenant() + " " + payload.kind()
                     + " jobs queued or running, the most it may have; retry when some have finished", retry);
         }
-        if (active.ofKind() >= settings.maxActivePerKind()) {
-            throw new ApiException(ErrorCode.UNAVAILABLE, "the suite has " + active.ofKind() + " " + payload.kind()
+        if (active.ofKind() >= limits.ofKind()) {
+            return new ApiException(ErrorCode.UNAVAILABLE, "the suite has " + active.ofKind() + " " + payload.kind()
                     + " jobs queued or running, as many as it takes; retry later", retry);
         }
-        if (priority == Priority.BATCH && active.batchOfKind() >= settings.maxActiveBatchPerKind()) {
-            throw new ApiException(ErrorCode.UNAVAILABLE, "the suite runs " + active.batchOfKind() + " batch " + payload.kind()
+        if (priority == Priority.BATCH && active.batchOfKind() >= limits.batchOfKind()) {
+            return new ApiException(ErrorCode.UNAVAILABLE, "the suite runs " + active.batchOfKind() + " batch " + payload.kind()
                     + " jobs, as many as batch work may hold beside interactive requests; retry later", retry);
         }
+        // the counts were under every limit, yet the row was not inserted: cannot happen with one statement
+        return new ApiException(ErrorCode.INTERNAL, "the job was neither stored nor refused by a limit", Map.of());
     }
 
     private Optional<Submission> earlier(String tenant, String key, String hash) {

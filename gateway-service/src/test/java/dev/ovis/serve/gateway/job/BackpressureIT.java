@@ -6,11 +6,16 @@ import dev.ovis.serve.gateway.GatewayIntegrationTest;
 import dev.ovis.serve.gateway.TestMedia;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** A tenant at its limit of jobs in flight is answered 429 with Retry-After, before anything is stored. */
 class BackpressureIT extends GatewayIntegrationTest {
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void aTenantWithAsManyJobsInFlightAsItMayHaveGets429WithRetryAfterAndOthersAreNotAffected() {
@@ -25,6 +30,10 @@ class BackpressureIT extends GatewayIntegrationTest {
                 .expectBody()
                 .jsonPath("$.code").isEqualTo("rate-limited")
                 .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("2 OCR jobs queued or running"));
+        // the refused job was not stored, nor its stage request
+        assertThat(jdbc.sql("select count(*) from jobs where tenant = 'tenant-capped'").query(Long.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("select count(*) from outbox o join jobs j on j.id = o.message_key where j.tenant = 'tenant-capped'")
+                .query(Long.class).single()).isEqualTo(2);
 
         String other = JobApi.upload(as(KEY_B), TestMedia.png(300));
         submit(as(KEY_B), other).expectStatus().isCreated();
