@@ -12,6 +12,7 @@ import dev.ovis.serve.gateway.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -138,15 +139,40 @@ class JobRepository {
      * transition is illegal from its current status (nothing is written then).
      */
     Optional<Job> transition(String id, JobChange change) {
+        return transition(id, change, null, null);
+    }
+
+    /**
+     * Applies a stage's event once, in one statement: records its envelope id (see {@link
+     * #markProcessed}) and, only when that id is new, moves the row as {@link #transition(String,
+     * JobChange)} does and, when {@code lease} is not null, pushes the job's lease to {@code lease}
+     * from now. Empty when the id was seen before or the move is not legal (the id is recorded
+     * either way).
+     */
+    Optional<Job> applyOnce(String envelopeId, String id, JobChange change, Duration lease) {
+        return transition(id, change, envelopeId, lease);
+    }
+
+    private Optional<Job> transition(String id, JobChange change, String envelopeId, Duration lease) {
         List<String> sources = Arrays.stream(JobStatus.values())
                 .filter(source -> source.canMoveTo(change.target()))
                 .map(Enum::name)
                 .toList();
         if (sources.isEmpty()) {
+            if (envelopeId != null) {
+                markProcessed(envelopeId, id);
+            }
             return Optional.empty();
         }
         Failure failure = change.failure();
-        return jdbc.sql("""
+        // with an envelope id: the id's insert and the update in one round trip; the update applies
+        // only when the insert did (a new id), which the CTE's returned row says
+        String once = envelopeId == null ? "" : """
+                with fresh as (insert into processed_events (envelope_id, job_id) values (:envelopeId, :id)
+                               on conflict do nothing returning 1)
+                """;
+        String onlyIfNew = envelopeId == null ? "" : " and exists (select 1 from fresh)";
+        return jdbc.sql(once + """
                 update jobs set status = :target,
                                 progress = coalesce(:progress, progress),
                                 message = coalesce(:message, message),
@@ -155,9 +181,10 @@ class JobRepository {
                                 error_detail = coalesce(:errorDetail, error_detail),
                                 version = version + 1,
                                 updated_at = now(),
-                                finished_at = case when :terminal then now() else finished_at end
-                where id = :id and status in (:sources)
-                returning *""")
+                                finished_at = case when :terminal then now() else finished_at end,
+                                lease_until = case when :renew then now() + :leaseMillis * interval '1 millisecond'
+                                                   else lease_until end
+                where id = :id and status in (:sources)""" + onlyIfNew + " returning *")
                 .param("target", change.target().name())
                 .param("progress", change.progress())
                 // a stage's output is kept even when it holds U+0000, which PostgreSQL refuses: as U+FFFD
@@ -168,6 +195,9 @@ class JobRepository {
                 .param("terminal", change.target().isTerminal())
                 .param("id", id)
                 .param("sources", sources)
+                .param("renew", lease != null)
+                .param("leaseMillis", lease == null ? 0 : lease.toMillis())
+                .param("envelopeId", envelopeId, Types.VARCHAR)
                 .query(rows).optional();
     }
 

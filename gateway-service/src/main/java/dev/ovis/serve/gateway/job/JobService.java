@@ -202,8 +202,9 @@ public class JobService {
     }
 
     /**
-     * Applies a stage's event once: records the envelope id and moves the row in one transaction.
-     * Empty when the event was seen before or its transition is not legal any more. Blocking.
+     * Applies a stage's event once: records the envelope id and moves the row in one statement (a
+     * terminal event with its announcements in one transaction). Empty when the event was seen
+     * before or its transition is not legal any more. Blocking.
      */
     Optional<Job> apply(String envelopeId, JobEvent event) {
         return apply(envelopeId, EventTypes.JOB_PROGRESS, event);
@@ -220,16 +221,21 @@ public class JobService {
             return Optional.empty();
         }
         Duration lease = EventTypes.JOB_FORWARDED.equals(type) ? settings.queuedLease() : settings.lease();
-        Optional<Job> applied = transactions.execute(status -> {
-            Optional<Job> changed = jobs.markProcessed(envelopeId, event.jobId())
-                    ? jobs.transition(event.jobId(), JobChange.of(event))
-                    : Optional.<Job>empty();
-            if (!event.status().isTerminal()) {
-                jobs.renewLease(event.jobId(), lease);
+        Optional<Job> applied;
+        if (event.status().isTerminal()) {
+            // the end and its announcements (outbox rows) in one transaction
+            applied = transactions.execute(status -> {
+                Optional<Job> changed = jobs.applyOnce(envelopeId, event.jobId(), JobChange.of(event), null);
+                changed.ifPresent(this::ended);
+                return changed;
+            });
+        } else {
+            // one statement, committed on its own: the id recorded, the row moved and its lease renewed
+            applied = jobs.applyOnce(envelopeId, event.jobId(), JobChange.of(event), lease);
+            if (applied.isEmpty()) {
+                jobs.renewLease(event.jobId(), lease); // seen before, or not legal any more: the stage is alive all the same
             }
-            changed.filter(job -> job.status().isTerminal()).ifPresent(this::ended);
-            return changed;
-        });
+        }
         applied.ifPresent(job -> updates.emit(job.id(), job));
         return applied;
     }
