@@ -56,8 +56,9 @@ class BatchRestartIT {
 
     @Test
     void aBatchCompletesWithEveryLineOnceAcrossAGatewayRestart(StandaloneRun suite, @TempDir Path dir) throws Exception {
-        // given a batch of text chats, running (the runner feeds at most max-active-batch-per-kind, 8,
-        // jobs at a time and steps once a second, so it takes several seconds)
+        // given a batch of text chats, running: the suite's runner submits at most BATCH_IN_FLIGHT lines
+        // a tick (one a second) and collects them on the next, so 40 lines take ten ticks or more and
+        // the batch is still in progress when the first answers are counted
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < LINES; i++) {
             lines.add(ChatApi.JSON.writeValueAsString(Map.of("custom_id", "line-" + i, "method", "POST",

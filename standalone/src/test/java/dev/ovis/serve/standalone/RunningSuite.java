@@ -20,6 +20,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class RunningSuite implements BeforeAllCallback, ParameterResolver {
 
+    /** Most lines of one batch submitted and not yet collected ({@code ovis.gateway.batch.max-in-flight}). */
+    static final int BATCH_IN_FLIGHT = 4;
+
     @Override
     public void beforeAll(ExtensionContext context) {
         run(context);
@@ -44,8 +47,14 @@ final class RunningSuite implements BeforeAllCallback, ParameterResolver {
         StandaloneRun run = new StandaloneRun();
         // Maven runs tests in the module directory; the run script starts from the repository root.
         String modelDir = Path.of("..", "fixtures", "tiny-ovis2").toAbsolutePath().normalize().toString();
+        // A batch feeds at most BATCH_IN_FLIGHT lines per runner tick (one a second), so a batch of
+        // many lines is still in progress for seconds however fast the tiny model answers: what
+        // BatchRestartIT needs to stop the gateway mid-batch. Jobs of the tiny model end within the
+        // tick that submitted them, so the default (64) let a 40-line batch run whole in one tick.
+        List<String> arguments = List.of("--ovis.model.dir=" + modelDir,
+                "--ovis.gateway.batch.max-in-flight=" + BATCH_IN_FLIGHT);
         try {
-            run.start(new StandaloneOptions(null, true, Duration.ofMinutes(5), List.of("--ovis.model.dir=" + modelDir)),
+            run.start(new StandaloneOptions(null, true, Duration.ofMinutes(5), arguments),
                     SharedInfrastructure.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
