@@ -10,6 +10,7 @@ import dev.ovis.serve.vision.cache.EmbeddingCache;
 import dev.ovis.serve.vision.image.ImageDecoder;
 import dev.ovis.serve.vision.image.ImageProperties;
 import dev.ovis.serve.vision.preprocess.ImagePreprocessor;
+import dev.ovis.serve.vision.preprocess.PreprocessProperties;
 import dev.ovis.serve.vision.tokenizer.BatchProperties;
 import dev.ovis.serve.vision.tokenizer.BatchingVisualTokenizer;
 import dev.ovis.serve.vision.tokenizer.OnnxVisualTokenizer;
@@ -61,7 +62,7 @@ public class VisionConfiguration {
     }
 
     @Bean
-    VisionStageHandler visionStageHandler(ImageEmbedder embedder) {
-        return new VisionStageHandler(embedder);
+    VisionStageHandler visionStageHandler(ImageEmbedder embedder, PreprocessProperties preprocess) {
+        return new VisionStageHandler(embedder, preprocess);
     }
 }

@@ -14,25 +14,27 @@ import dev.ovis.serve.support.stage.StageHandler;
 import dev.ovis.serve.support.stage.StageOutcome;
 import dev.ovis.serve.support.storage.ObjectStoreException;
 import dev.ovis.serve.support.image.InvalidImageException;
+import dev.ovis.serve.vision.preprocess.PreprocessProperties;
 import dev.ovis.serve.vision.tokenizer.TokenizationException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The VISION stage: for a chat job, embeds every IMAGE part in prompt order (video key frames with
- * max_partition 1, other images with theirs or 9), attaches where the embeddings are to the part,
+ * max_partition 1, other images with theirs or the deployment's default, {@code
+ * ovis.vision.preprocess.default-max-partition}, 9 unless set), attaches where the embeddings are to the part,
  * reports progress per image and forwards the job. A bad image fails the job naming it
  * ("image 2 of 3: …") with the decoder's code.
  */
 public final class VisionStageHandler implements StageHandler<ChatTask> {
 
-    /** Ovis2's default max_partition for a still image. */
-    static final int DEFAULT_MAX_PARTITION = 9;
-
     private final ImageEmbedder embedder;
+    /** max_partition of a still image whose request names none. */
+    private final int defaultMaxPartition;
 
-    public VisionStageHandler(ImageEmbedder embedder) {
+    public VisionStageHandler(ImageEmbedder embedder, PreprocessProperties preprocess) {
         this.embedder = embedder;
+        this.defaultMaxPartition = preprocess.defaultMaxPartition();
     }
 
     @Override
@@ -77,7 +79,7 @@ public final class VisionStageHandler implements StageHandler<ChatTask> {
 
     private ImageEmbedder.Result embed(String tenant, ContentPart part, String which) throws StageException {
         int maxPartition = part.maxPartition() != null ? part.maxPartition()
-                : part.frameTime() != null ? 1 : DEFAULT_MAX_PARTITION;
+                : part.frameTime() != null ? 1 : defaultMaxPartition;
         try {
             return embedder.embed(tenant, part.media(), maxPartition);
         } catch (InvalidImageException | ObjectStoreException e) {

@@ -30,6 +30,7 @@ import dev.ovis.serve.vision.cache.EmbeddingCache;
 import dev.ovis.serve.vision.image.ImageDecoder;
 import dev.ovis.serve.vision.image.ImageProperties;
 import dev.ovis.serve.vision.preprocess.ImagePreprocessor;
+import dev.ovis.serve.vision.preprocess.PreprocessProperties;
 import dev.ovis.serve.vision.tokenizer.OnnxVisualTokenizer;
 import dev.ovis.serve.vision.tokenizer.VisionModel;
 import java.io.IOException;
@@ -60,9 +61,13 @@ class VisionStageHandlerTests {
 
     @org.junit.jupiter.api.BeforeEach
     void handler() {
+        handler = handler(PreprocessProperties.defaults());
+    }
+
+    private VisionStageHandler handler(PreprocessProperties preprocess) {
         ImageEmbedder embedder = new ImageEmbedder(store, new ImageDecoder(ImageProperties.defaults()), new ImagePreprocessor(),
                 tokenizer, model, new EmbeddingCache(store, CacheProperties.defaults()), ImageProperties.defaults());
-        handler = new VisionStageHandler(embedder);
+        return new VisionStageHandler(embedder, preprocess);
     }
 
     @Test
@@ -85,6 +90,24 @@ class VisionStageHandlerTests {
         assertThat(parts.get(1).visual().modelId()).as("the name the llm stage checks").isEqualTo("ovis2-random-tiny-seed0-fp32");
         assertThat(context.fractions()).containsExactly(1.0 / 3, 2.0 / 3, 1.0);
         assertThat(context.messages().get(0)).isEqualTo("image 1 of 3 embedded");
+    }
+
+    @Test
+    void anImageWithoutMaxPartitionGetsTheDeploymentsDefault() throws Exception {
+        // given VGA (640x480: a 2x2 grid at max_partition 4 or more, ovis2.md §12.1; the whole image only at 1),
+        // once without max_partition, once with the client's own 4
+        MediaRef vga = upload("conformance/images/vga.png");
+        StageRequest unnamed = request(List.of(ContentPart.image(vga, null)));
+        StageRequest named = request(List.of(ContentPart.image(vga, 4)));
+        // when the deployment's default is the reference's 9, then 1
+        ImageLayout atNine = layout(handle(unnamed, new RecordingStageContext()));
+        handler = handler(new PreprocessProperties(1));
+        ImageLayout atOne = layout(handle(unnamed, new RecordingStageContext()));
+        ImageLayout clientsOwn = layout(handle(named, new RecordingStageContext()));
+        // then the default decides only where the request names nothing
+        assertThat(atNine).isEqualTo(new ImageLayout(2, 2));
+        assertThat(atOne).isEqualTo(new ImageLayout(1, 1));
+        assertThat(clientsOwn).isEqualTo(new ImageLayout(2, 2));
     }
 
     @Test
@@ -131,6 +154,10 @@ class VisionStageHandlerTests {
         StageRequest request = request(List.of(ContentPart.image(upload("conformance/images/pixel.png"), null)));
         assertThatThrownBy(() -> handle(request, context))
                 .isInstanceOfSatisfying(StageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
+    }
+
+    private static ImageLayout layout(StageOutcome outcome) {
+        return ((JobPayload.Chat) ((StageOutcome.Forward) outcome).payload()).task().messages().get(0).parts().get(0).visual().layout();
     }
 
     private MediaRef upload(String resource) throws IOException {
