@@ -46,11 +46,16 @@ try {
 
   log('chat with an image, streamed');
   await page.setInputFiles('#files', chatImage);
+  // empty until set: a request without max_partition gets the deployment's default
+  check(await page.inputValue('#attachments .max-partition') === '', 'max_partition is preset, so the deployment default never applies');
   await page.fill('#attachments .max-partition', '4');
   await page.dispatchEvent('#attachments .max-partition', 'change');
   await page.fill('#question', 'Describe the image.');
   await page.fill('#max-tokens', '24');
+  const sent = page.waitForRequest((r) => r.url().endsWith('/v1/chat/completions') && r.method() === 'POST', { timeout: STEP });
   await page.click('#send');
+  const image = JSON.parse((await sent).postData()).messages.at(-1).content.find((p) => p.type === 'image_url');
+  check(image && image.image_url.max_partition === 4, 'the chat did not send the max_partition typed: ' + JSON.stringify(image?.image_url?.max_partition));
   const answer = page.locator('.turn.assistant').last();
   await page.waitForFunction(() => {
     const a = [...document.querySelectorAll('.turn.assistant')].pop();

@@ -58,7 +58,9 @@
       const kind = file.type.startsWith('video/') ? 'video' : file.type.startsWith('image/') ? 'image' : null;
       if (!kind) { status(file.name + ': not an image or a video'); continue; }
       if (kind === 'video') { state.attachments = state.attachments.filter((a) => a.kind !== 'video'); }
-      state.attachments.push({ kind, file, url: URL.createObjectURL(file), maxPartition: 9 });
+      // null: the request names no max_partition, so the deployment's default applies (9 unless the
+      // vision service sets ovis.vision.preprocess.default-max-partition)
+      state.attachments.push({ kind, file, url: URL.createObjectURL(file), maxPartition: null });
     }
     renderAttachments();
   }
@@ -77,9 +79,9 @@
         const label = document.createElement('label');
         label.textContent = 'max_partition ';
         const input = document.createElement('input');
-        input.type = 'number'; input.min = 1; input.max = 12; input.value = a.maxPartition;
+        input.type = 'number'; input.min = 1; input.max = 12; input.value = a.maxPartition ?? ''; input.placeholder = 'default';
         input.className = 'max-partition';
-        input.addEventListener('change', () => { a.maxPartition = Number(input.value); });
+        input.addEventListener('change', () => { a.maxPartition = input.value === '' ? null : Number(input.value); });
         label.appendChild(input);
         li.appendChild(label);
       }
@@ -153,7 +155,8 @@
     let video = null;
     for (const a of state.attachments) {
       if (a.kind === 'image') {
-        parts.push({ type: 'image_url', image_url: { url: await readDataUrl(a.file), max_partition: a.maxPartition } });
+        const url = await readDataUrl(a.file);
+        parts.push({ type: 'image_url', image_url: a.maxPartition === null ? { url } : { url, max_partition: a.maxPartition } });
         const thumb = document.createElement('img');
         thumb.className = 'thumb'; thumb.src = a.url;
         shown.prepend(thumb);

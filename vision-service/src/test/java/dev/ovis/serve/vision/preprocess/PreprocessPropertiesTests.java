@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
-/** {@code ovis.vision.preprocess}: the documented default, a chosen value, and a value outside Ovis2's 1..12 refused at start-up. */
+/** {@code ovis.vision.preprocess}: the documented default, a chosen value, and a value outside Ovis2's 1..12 refused at start-up, the failure naming the field. */
 class PreprocessPropertiesTests {
 
     @Configuration(proxyBeanMethods = false)
@@ -30,7 +30,7 @@ class PreprocessPropertiesTests {
     }
 
     @Test
-    void givenAValueOutsideOneToTwelve_thenStartUpFailsNamingTheKey() {
+    void givenAValueOutsideOneToTwelve_thenStartUpFailsNamingTheField() {
         for (String value : new String[] {"0", "13"}) {
             runner.withPropertyValues("ovis.vision.preprocess.default-max-partition=" + value).run(context -> {
                 assertThat(context).hasFailed();
